@@ -1,1 +1,4 @@
-export {};
+export * from './errors.js';
+export * from './registry/index.js';
+export * from './store/index.js';
+export * from './time/index.js';

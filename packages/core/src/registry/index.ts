@@ -1,0 +1,4 @@
+export * from './entity.js';
+export * from './feature-view.js';
+export * from './registry.js';
+export * from './value-types.js';

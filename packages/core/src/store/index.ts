@@ -1,0 +1,10 @@
+export { abortable, abortError, sleep, throwIfAborted } from './abort.js';
+export { chunk, mapConcurrent } from './chunk.js';
+export * from './entity-key.js';
+export * from './faulty-online-store.js';
+export * from './memory-online-store.js';
+export * from './online-store.js';
+export * from './prepare-writes.js';
+export * from './value-codec.js';
+export * from './view-catalog.js';
+export * from './write-rule.js';

@@ -1,0 +1,9 @@
+export {
+  type Clock,
+  createManualClock,
+  type ManualClock,
+  parseTime,
+  systemClock,
+  toIsoTime,
+} from './clock.js';
+export { type DurationInput, formatDuration, parseDuration } from './duration.js';
