@@ -1,1 +1,22 @@
-export {};
+export { down, type DownResult } from './down.ts';
+export {
+  CASSANDRA_LOCAL_DC_VAR,
+  ENV_VARS,
+  type HostPort,
+  PORTS,
+  type ServiceEndpoints,
+  serviceEndpoints,
+} from './endpoints.ts';
+export { ensureServices } from './ensure.ts';
+export { ServiceError, ServicesError } from './errors.ts';
+export { parseServiceNames, SERVICE_NAMES, type ServiceName } from './names.ts';
+export { type ServiceStatus, status } from './status.ts';
+export {
+  type CreateProxyOptions,
+  createProxy,
+  type ProxyHandle,
+  removeProxies,
+  resetProxies,
+} from './toxiproxy-client.ts';
+export { type ServiceOptions, type UpResult, up } from './up.ts';
+export { CASSANDRA_VERSION, KAFKA_VERSION, TOXIPROXY_VERSION } from './versions.ts';

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import {
+  type EntityKey,
+  type FeatureValue,
+  type OnlineStore,
+  type ReadRow,
+  valuesEqual,
+  type WriteRow,
+} from '@granary/core';
+import type { ConformanceBackdoor, ConformanceFaults, OnlineStoreConformanceOptions } from './options.js';
+
+/** What every case receives. */
+export interface CaseContext {
+  /** The store under test, already initialised with the conformance views. */
+  readonly store: OnlineStore;
+  readonly options: OnlineStoreConformanceOptions;
+  readonly faults: ConformanceFaults;
+  readonly backdoor: ConformanceBackdoor;
+  /** Seed for randomized cases. */
+  readonly seed: number;
+  /** A prefix unique to this case run, so cases never see each other's keys. */
+  readonly uid: string;
+  /** A `conf_user` key unique to this case. */
+  userKey(suffix: string | number): EntityKey;
+}
+
+/** One conformance check. `skipReason` says why it cannot run for a given adapter, or undefined. */
+export interface ConformanceCase {
+  readonly group: string;
+  readonly name: string;
+  readonly timeoutMs?: number;
+  skipReason?(ctx: CaseContext): string | undefined;
+  run(ctx: CaseContext): Promise<void>;
+}
+
+/** Asserts that a stored value equals the expected one (NaN equals NaN; -0 differs from 0; bytes by content). */
+export function assertValue(actual: FeatureValue | undefined, expected: FeatureValue, what: string): void {
+  if (actual === undefined || !valuesEqual(actual, expected)) {
+    assert.fail(
+      `${what}: expected ${show(expected)}, got ${actual === undefined ? 'nothing (absent)' : show(actual)}`,
+    );
+  }
+}
+
+/** A readable rendering of a value for assertion messages. */
+export function show(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (v instanceof Uint8Array) return `bytes[${v.length}](${Buffer.from(v).toString('hex').slice(0, 40)})`;
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (Array.isArray(v))
+    return `[${v.slice(0, 8).map(show).join(', ')}${v.length > 8 ? `, ... ${v.length}` : ''}]`;
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** Writes rows, then reads one key's features back. */
+export async function writeThenRead(
+  store: OnlineStore,
+  rows: WriteRow[],
+  view: string,
+  key: EntityKey,
+  features: string[],
+): Promise<ReadRow> {
+  await store.write(rows);
+  const [row] = await store.read(view, [key], features);
+  assert.ok(row, 'read returned no row for the key');
+  return row;
+}
+
+/** A deterministic pseudo-random generator (mulberry32) for the randomized cases. */
+export function createRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

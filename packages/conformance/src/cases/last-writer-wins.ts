@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { compareVersions, encodeValue, type WriteRow } from '@granary/core';
+import fc from 'fast-check';
+import { assertValue, type ConformanceCase } from '../case.js';
+import { allTypesView } from '../fixtures.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const V = allTypesView.name;
+
+export const lastWriterWinsCases: ConformanceCase[] = [
+  {
+    group: 'last writer wins',
+    name: 'an older event never overwrites a newer one, per feature',
+    async run({ store, userKey }) {
+      const key = userKey('ooo');
+      await store.write([
+        { view: V, key, values: { f64: 2, str: 'old' }, eventTime: T0 + 2000, eventTimes: { str: T0 } },
+      ]);
+      await store.write([{ view: V, key, values: { f64: 1, str: 'new' }, eventTime: T0 + 1000 }]);
+      const [row] = await store.read(V, [key], ['f64', 'str']);
+      assertValue(row?.f64?.value, 2, 'f64 (newer first, older later)');
+      assert.equal(row?.f64?.eventTime, T0 + 2000);
+      assertValue(row?.str?.value, 'new', 'str (older first, newer later)');
+      assert.equal(row?.str?.eventTime, T0 + 1000);
+    },
+  },
+  {
+    group: 'last writer wins',
+    name: 'duplicate keys in one batch resolve by event time, not by position',
+    async run({ store, userKey }) {
+      const [a, b] = [userKey('dup-a'), userKey('dup-b')];
+      await store.write([
+        { view: V, key: a, values: { i64: 3n }, eventTime: T0 + 3 },
+        { view: V, key: a, values: { i64: 1n }, eventTime: T0 + 1 },
+        { view: V, key: b, values: { i64: 1n }, eventTime: T0 + 1 },
+        { view: V, key: b, values: { i64: 3n }, eventTime: T0 + 3 },
+        { view: V, key: a, values: { i64: 2n }, eventTime: T0 + 2 },
+      ]);
+      const rows = await store.read(V, [a, b], ['i64']);
+      assertValue(rows[0]?.i64?.value, 3n, 'key a');
+      assertValue(rows[1]?.i64?.value, 3n, 'key b');
+    },
+  },
+  {
+    group: 'last writer wins',
+    name: 'equal event times resolve by the shared tie rule (greater encoded bytes win), whatever the order',
+    async run({ store, userKey }) {
+      const pairs: [string, string][] = [
+        ['apple', 'banana'],
+        ['b', 'a'],
+        ['', 'x'],
+        ['zz', 'z'],
+      ];
+      for (const [i, [first, second]] of pairs.entries()) {
+        const k1 = userKey(`tie-${i}-1`);
+        const k2 = userKey(`tie-${i}-2`);
+        await store.write([{ view: V, key: k1, values: { str: first }, eventTime: T0 }]);
+        await store.write([{ view: V, key: k1, values: { str: second }, eventTime: T0 }]);
+        await store.write([{ view: V, key: k2, values: { str: second }, eventTime: T0 }]);
+        await store.write([{ view: V, key: k2, values: { str: first }, eventTime: T0 }]);
+        const winner =
+          compareVersions(
+            { eventTime: T0, bytes: encodeValue('string', first) },
+            { eventTime: T0, bytes: encodeValue('string', second) },
+          ) > 0
+            ? first
+            : second;
+        const rows = await store.read(V, [k1, k2], ['str']);
+        assertValue(rows[0]?.str?.value, winner, `tie ${first}/${second} written in order`);
+        assertValue(rows[1]?.str?.value, winner, `tie ${first}/${second} written in reverse`);
+      }
+      // null (0x00) loses a tie against any value.
+      const kn = userKey('tie-null');
+      await store.write([{ view: V, key: kn, values: { f64: 5 }, eventTime: T0 }]);
+      await store.write([{ view: V, key: kn, values: { f64: null }, eventTime: T0 }]);
+      const [rn] = await store.read(V, [kn], ['f64']);
+      assertValue(rn?.f64?.value, 5, 'value against null at an equal event time');
+    },
+  },
+  {
+    group: 'last writer wins',
+    name: 'writes are idempotent: replaying a batch changes nothing',
+    async run({ store, userKey }) {
+      const key = userKey('idem');
+      const batch: WriteRow[] = [{ view: V, key, values: { f64: 7, tags: ['a'] }, eventTime: T0 + 7 }];
+      await store.write(batch);
+      await store.write([{ view: V, key, values: { f64: 8 }, eventTime: T0 + 8 }]);
+      await store.write(batch);
+      await store.write(batch);
+      const [row] = await store.read(V, [key], ['f64', 'tags']);
+      assertValue(row?.f64?.value, 8, 'f64 after replays');
+      assertValue(row?.tags?.value, ['a'], 'tags after replays');
+    },
+  },
+  {
+    group: 'last writer wins',
+    name: 'concurrent writers racing on the same keys end at the max event time per feature (randomized)',
+    timeoutMs: 120_000,
+    async run({ store, uid, seed }) {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.array(
+              fc.record({
+                key: fc.integer({ min: 0, max: 4 }),
+                feature: fc.constantFrom('f64', 'i64'),
+                t: fc.integer({ min: 0, max: 20 }),
+                v: fc.integer({ min: -5, max: 5 }),
+              }),
+              { minLength: 1, maxLength: 15 },
+            ),
+            { minLength: 2, maxLength: 8 },
+          ),
+          async (writers) => {
+            run++;
+            const key = (k: number) => ({ user_id: `${uid}:race:${run}:${k}` });
+            const best = new Map<string, { eventTime: number; bytes: Uint8Array; value: number | bigint }>();
+            for (const w of writers.flat()) {
+              const value = w.feature === 'i64' ? BigInt(w.v) : w.v;
+              const bytes = encodeValue(w.feature === 'i64' ? 'int64' : 'float64', value);
+              const id = `${w.key}/${w.feature}`;
+              const incoming = { eventTime: T0 + w.t, bytes, value };
+              if (compareVersions(incoming, best.get(id)) > 0) best.set(id, incoming);
+            }
+            // Every writer sends its writes one at a time; writers run concurrently.
+            await Promise.all(
+              writers.map(async (writes) => {
+                for (const w of writes) {
+                  const value = w.feature === 'i64' ? BigInt(w.v) : w.v;
+                  await store.write([
+                    { view: V, key: key(w.key), values: { [w.feature]: value }, eventTime: T0 + w.t },
+                  ]);
+                }
+              }),
+            );
+            const keys = [0, 1, 2, 3, 4].map(key);
+            const rows = await store.read(V, keys, ['f64', 'i64']);
+            for (const [id, want] of best) {
+              const [k, f] = id.split('/') as [string, 'f64' | 'i64'];
+              const got = rows[Number(k)]?.[f];
+              assertValue(got?.value, want.value, `key ${k} feature ${f}`);
+              assert.equal(got?.eventTime, want.eventTime, `eventTime of key ${k} feature ${f}`);
+            }
+          },
+        ),
+        { seed, numRuns: 25, endOnFailure: true },
+      );
+    },
+  },
+];

@@ -1,0 +1,23 @@
+import { createServer } from 'node:net';
+import { LOCALHOST } from './endpoints.ts';
+
+/** True when nothing listens on `port` of the loopback address (checked by binding it for a moment). */
+export function isPortFree(port: number, host = LOCALHOST): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Throws naming every busy port, so a foreign server on our ports is reported instead of a confusing crash. */
+export async function assertPortsFree(ports: readonly number[], service: string, envVar: string): Promise<void> {
+  const busy: number[] = [];
+  for (const port of ports) if (!(await isPortFree(port))) busy.push(port);
+  if (busy.length > 0) {
+    throw new Error(
+      `${service}: port ${busy.join(', ')} on ${LOCALHOST} is in use by a process this tool did not start ` +
+        `(and it does not answer as ${service}); stop it, or set ${envVar} to use a server of your own`,
+    );
+  }
+}

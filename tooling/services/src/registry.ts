@@ -1,0 +1,18 @@
+import { cassandra } from './cassandra.ts';
+import { dynalite } from './dynalite.ts';
+import { kafka } from './kafka.ts';
+import type { ServiceName } from './names.ts';
+import { redis } from './redis.ts';
+import { redisCluster } from './redis-cluster.ts';
+import type { ServiceDefinition } from './service.ts';
+import { toxiproxy } from './toxiproxy.ts';
+
+/** Every managed service by name. */
+export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
+  redis,
+  'redis-cluster': redisCluster,
+  dynalite,
+  kafka,
+  cassandra,
+  toxiproxy,
+};
