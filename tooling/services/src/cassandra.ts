@@ -39,7 +39,7 @@ export const cassandra: ServiceDefinition = {
     const java = await ctx.toolbox.java17();
     if (!java) throw new Error(`no JDK ${CASSANDRA_JAVA_MAJOR} found`);
     const lib = await ensureJars(ctx.cacheDir, CASSANDRA_JARS, ctx.log);
-    for (const dir of ['data', 'commitlog', 'saved_caches', 'hints', 'cdc_raw']) {
+    for (const dir of ['data', 'commitlog', 'saved_caches', 'hints', 'cdc_raw', 'triggers']) {
       mkdirSync(join(ctx.paths.dataDir, dir), { recursive: true });
     }
     const yaml = join(ctx.paths.runDir, 'cassandra.yaml');
@@ -57,6 +57,7 @@ export const cassandra: ServiceDefinition = {
       `-Dlogback.configurationFile=${logback}`,
       `-Dcassandra.logdir=${ctx.paths.runDir}`,
       `-Dcassandra.storagedir=${ctx.paths.dataDir}`,
+      `-Dcassandra.triggers_dir=${join(ctx.paths.dataDir, 'triggers')}`,
       '-Dcassandra-foreground=yes',
       '-Dcassandra.unsafesystem=true',
       '-Dcassandra.skip_wait_for_gossip_to_settle=0',

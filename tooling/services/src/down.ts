@@ -1,4 +1,4 @@
-import { ENV_VARS, serviceEndpoints, endpointOf } from './endpoints.ts';
+import { ENV_VARS, endpointOf, serviceEndpoints } from './endpoints.ts';
 import { withLock } from './lock.ts';
 import type { ServiceName } from './names.ts';
 import { statePaths } from './paths.ts';
@@ -17,7 +17,10 @@ export interface DownResult {
  * Stops the processes this tool recorded for each named service (SIGTERM, SIGKILL after a bounded grace) and
  * waits until they are gone. Never looks processes up by name; servers named by `GRANARY_*` are left alone.
  */
-export async function down(names: readonly ServiceName[], options: ServiceOptions = {}): Promise<DownResult[]> {
+export async function down(
+  names: readonly ServiceName[],
+  options: ServiceOptions = {},
+): Promise<DownResult[]> {
   const paths = options.paths ?? statePaths();
   const endpoints = serviceEndpoints(options.env ?? process.env);
   return Promise.all(

@@ -122,7 +122,11 @@ export function serviceEndpoints(env: Env = process.env): ServiceEndpoints {
   const toxiValue = toxiproxy ?? `http://${LOCALHOST}:${PORTS.toxiproxy}`;
 
   return {
-    redis: { url: redisValue, external: redisUrl !== undefined, ...urlHostPort(redisValue, 6379, ENV_VARS.redis) },
+    redis: {
+      url: redisValue,
+      external: redisUrl !== undefined,
+      ...urlHostPort(redisValue, 6379, ENV_VARS.redis),
+    },
     redisCluster: {
       url: nodes.map((n) => `${n.host}:${n.port}`).join(','),
       external: clusterNodes !== undefined,
@@ -169,7 +173,11 @@ export function endpointOf(
         ports: endpoints.redisCluster.nodes.map((n) => n.port),
       };
     case 'dynalite':
-      return { url: endpoints.dynalite.url, external: endpoints.dynalite.external, ports: [endpoints.dynalite.port] };
+      return {
+        url: endpoints.dynalite.url,
+        external: endpoints.dynalite.external,
+        ports: [endpoints.dynalite.port],
+      };
     case 'kafka':
       return {
         url: endpoints.kafka.url,

@@ -1,4 +1,4 @@
-export { down, type DownResult } from './down.ts';
+export { type DownResult, down } from './down.ts';
 export {
   CASSANDRA_LOCAL_DC_VAR,
   ENV_VARS,

@@ -15,7 +15,9 @@ export interface JavaInfo {
 /** The Java major version of a `java` binary (`java.specification.version`), or undefined if it fails. */
 export async function javaMajor(javaPath: string): Promise<number | undefined> {
   try {
-    const { stderr, stdout } = await run(javaPath, ['-XshowSettings:properties', '-version'], { timeout: 20_000 });
+    const { stderr, stdout } = await run(javaPath, ['-XshowSettings:properties', '-version'], {
+      timeout: 20_000,
+    });
     const match = /java\.specification\.version = (\d+)(?:\.(\d+))?/.exec(`${stderr}\n${stdout}`);
     if (!match) return undefined;
     // Java 8 and older report 1.x.

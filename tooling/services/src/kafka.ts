@@ -120,8 +120,14 @@ export const kafka: ServiceDefinition = {
       await admin.listTopics();
       if (deep) {
         const topic = `__granary_probe_${randomBytes(6).toString('hex')}`;
-        await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+        await admin.createTopics({
+          topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+          waitForLeaders: true,
+        });
         await admin.deleteTopics({ topics: [topic], timeout: timeoutMs });
+        // Finding a group coordinator creates __consumer_offsets; until it is loaded, consumers that join a
+        // group fail ("coordinator is loading"). Ready means groups work too.
+        await admin.describeGroups(['__granary_probe']);
       }
     } finally {
       await admin.disconnect();

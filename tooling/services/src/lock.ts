@@ -54,7 +54,11 @@ function breakStale(lockDir: string, judged: Owner | undefined): void {
  * Runs `fn` while holding a lock directory (atomic `mkdir`) shared by every process on this machine.
  * A lock whose holder died (pid gone or reused) is broken; otherwise this waits for it.
  */
-export async function withLock<T>(lockDir: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withLock<T>(
+  lockDir: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 600_000;
   const deadline = Date.now() + timeoutMs;
   const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -79,7 +83,9 @@ export async function withLock<T>(lockDir: string, fn: () => Promise<T>, options
       options.onWait?.(owner?.pid);
     }
     if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${lockDir} (held by pid ${owner?.pid})`);
+      throw new Error(
+        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${lockDir} (held by pid ${owner?.pid})`,
+      );
     }
     await sleep(200);
   }

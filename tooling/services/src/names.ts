@@ -1,5 +1,12 @@
 /** The services this tool manages, in the order they are listed and started. */
-export const SERVICE_NAMES = ['redis', 'redis-cluster', 'dynalite', 'kafka', 'cassandra', 'toxiproxy'] as const;
+export const SERVICE_NAMES = [
+  'redis',
+  'redis-cluster',
+  'dynalite',
+  'kafka',
+  'cassandra',
+  'toxiproxy',
+] as const;
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 

@@ -11,7 +11,11 @@ export function isPortFree(port: number, host = LOCALHOST): Promise<boolean> {
 }
 
 /** Throws naming every busy port, so a foreign server on our ports is reported instead of a confusing crash. */
-export async function assertPortsFree(ports: readonly number[], service: string, envVar: string): Promise<void> {
+export async function assertPortsFree(
+  ports: readonly number[],
+  service: string,
+  envVar: string,
+): Promise<void> {
   const busy: number[] = [];
   for (const port of ports) if (!(await isPortFree(port))) busy.push(port);
   if (busy.length > 0) {

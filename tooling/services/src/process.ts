@@ -127,7 +127,11 @@ export interface RunOptions {
 }
 
 /** Runs a command to completion (formatters, `redis-cli`, `mvn`, `go`); throws unless it exits 0 in time. */
-export async function runToCompletion(command: string, args: readonly string[], options: RunOptions): Promise<void> {
+export async function runToCompletion(
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<void> {
   const fd = openSync(options.logFile, 'a');
   try {
     const child = spawn(command, [...args], {

@@ -16,7 +16,11 @@ export const redisCluster: ServiceDefinition = {
     const missing = [];
     for (const command of ['redis-server', 'redis-cli']) {
       if (!toolbox.which(command)) {
-        missing.push({ service: 'redis-cluster' as const, what: `\`${command}\` is not on PATH`, install: REDIS_INSTALL });
+        missing.push({
+          service: 'redis-cluster' as const,
+          what: `\`${command}\` is not on PATH`,
+          install: REDIS_INSTALL,
+        });
       }
     }
     return missing;
@@ -49,10 +53,14 @@ export const redisCluster: ServiceDefinition = {
       ]);
     }
     for (const port of PORTS.redisCluster) {
-      await waitUntil(`redis-cluster node ${port}`, () => redisCommand({ host: LOCALHOST, port }, ['PING'], 1000), {
-        timeoutMs: 10_000,
-        abortReason: () => ctx.exited(),
-      });
+      await waitUntil(
+        `redis-cluster node ${port}`,
+        () => redisCommand({ host: LOCALHOST, port }, ['PING'], 1000),
+        {
+          timeoutMs: 10_000,
+          abortReason: () => ctx.exited(),
+        },
+      );
     }
     await ctx.run(
       'create',

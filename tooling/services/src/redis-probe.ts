@@ -20,13 +20,17 @@ export async function redisCommand(
     typeof target === 'string'
       ? new Redis(target, probeOptions(timeoutMs))
       : new Redis({ ...probeOptions(timeoutMs), host: target.host, port: target.port });
-  client.on('error', () => {
-    // errors surface through the awaited calls below
+  let socketError: Error | undefined;
+  client.on('error', (error: Error) => {
+    // ioredis then rejects with "Connection is closed."; the socket's own error says more (ECONNREFUSED...).
+    socketError ??= error;
   });
   try {
     await client.connect();
     const [name, ...args] = command;
     return await client.call(name, ...args);
+  } catch (error) {
+    throw socketError ?? error;
   } finally {
     client.disconnect();
   }

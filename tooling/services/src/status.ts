@@ -43,7 +43,15 @@ export async function status(
         error = e instanceof Error ? e.message : String(e);
       }
       const healthy = error === undefined;
-      const base = { running: pids.length > 0 || healthy, healthy, url, external, pids, ports, logs: logFiles(runDir) };
+      const base = {
+        running: pids.length > 0 || healthy,
+        healthy,
+        url,
+        external,
+        pids,
+        ports,
+        logs: logFiles(runDir),
+      };
       return [name, error === undefined ? base : { ...base, error }];
     }),
   );

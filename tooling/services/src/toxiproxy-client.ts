@@ -1,4 +1,4 @@
-import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
+import { Toxiproxy, type Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import { LOCALHOST, parseHostPort, serviceEndpoints } from './endpoints.ts';
 
 export interface CreateProxyOptions {
@@ -15,7 +15,7 @@ export interface ProxyHandle {
   readonly listenHost: string;
   readonly listenPort: number;
   /** The toxiproxy-node-client proxy: `addToxic`, `update({ enabled: false, ... })`, `remove()`. */
-  readonly proxy: Proxy;
+  readonly proxy: ToxiproxyProxy;
   /** Enables or disables the proxy (disabled: connections are refused and open ones are cut). */
   setEnabled(enabled: boolean): Promise<void>;
   /** Deletes the proxy. */
@@ -39,7 +39,11 @@ export async function createProxy(
   const existing = await toxiproxy.getAll();
   await existing[name]?.remove();
   const upstream = `${options.upstreamHost ?? LOCALHOST}:${upstreamPort}`;
-  const created = await toxiproxy.createProxy({ name, listen: `${LOCALHOST}:${options.listenPort ?? 0}`, upstream });
+  const created = await toxiproxy.createProxy({
+    name,
+    listen: `${LOCALHOST}:${options.listenPort ?? 0}`,
+    upstream,
+  });
   // Toxiproxy answers with the address it really bound (so port 0 becomes the chosen port).
   const { host, port } = parseHostPort(created.listen, 0);
   let proxy = created;

@@ -47,7 +47,9 @@ export const toxiproxy: ServiceDefinition = {
     await ctx.spawn('toxiproxy', binary, ['-host', LOCALHOST, '-port', String(PORTS.toxiproxy)]);
   },
   async probe(endpoints, { timeoutMs }) {
-    const response = await fetch(`${endpoints.toxiproxy.url}/version`, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${endpoints.toxiproxy.url}/version`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     if (!response.ok) throw new Error(`GET /version answered ${response.status}`);
     await response.text();
   },

@@ -6,6 +6,7 @@ import { withLock } from './lock.ts';
 import { tail } from './logs.ts';
 import type { ServiceName } from './names.ts';
 import { type StatePaths, statePaths } from './paths.ts';
+import { assertPortsFree } from './ports.ts';
 import { describeMissing } from './prerequisites.ts';
 import {
   clearRecords,
@@ -16,7 +17,6 @@ import {
   spawnDetached,
   stopProcesses,
 } from './process.ts';
-import { assertPortsFree } from './ports.ts';
 import { SERVICES } from './registry.ts';
 import type { ServiceDefinition, StartContext } from './service.ts';
 import { createToolbox, type Toolbox } from './toolbox.ts';
@@ -45,6 +45,8 @@ const PROBE_MS = 5_000;
 /** How long an already-running or external server gets to answer. */
 const QUICK_PROBE_MS = 2_000;
 const EXTERNAL_WAIT_MS = 15_000;
+/** How long a server whose processes are alive gets to answer before it is restarted. */
+const BUSY_WAIT_MS = 30_000;
 
 async function answers(def: ServiceDefinition, endpoints: ServiceEndpoints, deep: boolean): Promise<boolean> {
   try {
@@ -55,7 +57,12 @@ async function answers(def: ServiceDefinition, endpoints: ServiceEndpoints, deep
   }
 }
 
-function failureWithLog(def: ServiceDefinition, error: unknown, records: readonly ProcessRecord[], paths: StatePaths) {
+function failureWithLog(
+  def: ServiceDefinition,
+  error: unknown,
+  records: readonly ProcessRecord[],
+  paths: StatePaths,
+) {
   const message = error instanceof Error ? error.message : String(error);
   const logFile = records.find((r) => !isAlive(r))?.logFile ?? records.at(-1)?.logFile;
   if (!logFile) return new ServiceError(def.name, `${def.name}: ${message}`, { cause: error });
@@ -79,8 +86,23 @@ async function startLocked(
 ): Promise<'started' | 'running'> {
   if (await answers(def, endpoints, false)) return 'running';
   const { runDir, dataDir } = paths.service(def.name);
+  const previous = readRecords(runDir);
+  if (previous.length > 0 && previous.every(isAlive)) {
+    // Our processes are all alive: the server may just be busy (tests hammering it). Give it time before
+    // deciding it is stuck, rather than restarting a working server under running tests.
+    try {
+      await waitUntil(def.name, () => def.probe(endpoints, { timeoutMs: PROBE_MS, deep: false }), {
+        timeoutMs: BUSY_WAIT_MS,
+        intervalMs: 500,
+        abortReason: () => (previous.every(isAlive) ? undefined : 'a process exited'),
+      });
+      return 'running';
+    } catch {
+      log(`${def.name}: our processes are alive but do not answer; restarting`);
+    }
+  }
   // Leftovers of an earlier start that never became healthy: they are ours, stop them first.
-  await stopProcesses(readRecords(runDir), def.stopGraceMs);
+  await stopProcesses(previous, def.stopGraceMs);
   clearRecords(runDir);
   await assertPortsFree(def.localPorts(), def.name, ENV_VARS[def.name]);
   rmSync(runDir, { recursive: true, force: true });
@@ -126,11 +148,15 @@ async function startLocked(
   log(`${def.name}: starting (logs in ${paths.display(runDir)})`);
   try {
     await def.start(context);
-    await waitUntil(`${def.name} on ${endpointOf(endpoints, def.name).url}`, () => def.probe(endpoints, { timeoutMs: PROBE_MS, deep: true }), {
-      timeoutMs: def.startTimeoutMs,
-      intervalMs: 300,
-      abortReason: () => context.exited(),
-    });
+    await waitUntil(
+      `${def.name} on ${endpointOf(endpoints, def.name).url}`,
+      () => def.probe(endpoints, { timeoutMs: PROBE_MS, deep: true }),
+      {
+        timeoutMs: def.startTimeoutMs,
+        intervalMs: 300,
+        abortReason: () => context.exited(),
+      },
+    );
   } catch (error) {
     const failure = failureWithLog(def, error, records, paths);
     // Do not leave a half-started server behind.
@@ -174,9 +200,14 @@ async function upOne(
     return result('external');
   }
   if (healthy) return result('running');
-  const outcome = await withLock(paths.service(def.name).lockDir, () => startLocked(def, endpoints, toolbox, paths, log), {
-    onWait: (pid) => log(`${def.name}: another process (pid ${pid ?? '?'}) is starting or stopping it; waiting`),
-  });
+  const outcome = await withLock(
+    paths.service(def.name).lockDir,
+    () => startLocked(def, endpoints, toolbox, paths, log),
+    {
+      onWait: (pid) =>
+        log(`${def.name}: another process (pid ${pid ?? '?'}) is starting or stopping it; waiting`),
+    },
+  );
   return result(outcome);
 }
 
@@ -201,23 +232,33 @@ export async function up(names: readonly ServiceName[], options: ServiceOptions 
   const missing = (
     await Promise.all(
       defs.map((def, i) =>
-        healthy[i] || endpointOf(endpoints, def.name).external ? [] : def.prerequisites(toolbox, paths.cacheDir),
+        healthy[i] || endpointOf(endpoints, def.name).external
+          ? []
+          : def.prerequisites(toolbox, paths.cacheDir),
       ),
     )
   ).flat();
   if (missing.length > 0) {
-    const failures = missing.map((m) => new ServiceError(m.service, `${m.service}: ${m.what}; install: ${m.install}`));
+    const failures = missing.map(
+      (m) => new ServiceError(m.service, `${m.service}: ${m.what}; install: ${m.install}`),
+    );
     throw new ServicesError(describeMissing(missing), failures);
   }
 
-  const settled = await Promise.allSettled(defs.map((def, i) => upOne(def, endpoints, toolbox, paths, log, healthy[i] === true)));
+  const settled = await Promise.allSettled(
+    defs.map((def, i) => upOne(def, endpoints, toolbox, paths, log, healthy[i] === true)),
+  );
   const failures: ServiceError[] = [];
   const results: UpResult[] = [];
   settled.forEach((s, i) => {
     const name = names[i] as ServiceName;
     if (s.status === 'fulfilled') results.push(s.value);
     else if (s.reason instanceof ServiceError) failures.push(s.reason);
-    else failures.push(new ServiceError(name, `${name}: ${(s.reason as Error)?.message ?? String(s.reason)}`, { cause: s.reason }));
+    else {
+      const message = s.reason instanceof Error ? s.reason.message : String(s.reason);
+      const text = message.startsWith(`${name}:`) ? message : `${name}: ${message}`;
+      failures.push(new ServiceError(name, text, { cause: s.reason }));
+    }
   });
   if (failures.length > 0) {
     throw new ServicesError(

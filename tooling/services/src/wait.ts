@@ -14,7 +14,11 @@ export interface WaitOptions {
 /**
  * Calls `attempt` until it resolves or the time is up. Rejects with the last attempt's error in the message.
  */
-export async function waitUntil<T>(what: string, attempt: () => Promise<T>, options: WaitOptions): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  attempt: () => Promise<T>,
+  options: WaitOptions,
+): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   let last: unknown;
   for (;;) {
@@ -27,7 +31,9 @@ export async function waitUntil<T>(what: string, attempt: () => Promise<T>, opti
     }
     if (Date.now() >= deadline) {
       const detail = last instanceof Error ? last.message : String(last);
-      throw new Error(`${what}: no answer within ${Math.round(options.timeoutMs / 1000)} s (last error: ${detail})`);
+      throw new Error(
+        `${what}: no answer within ${Math.round(options.timeoutMs / 1000)} s (last error: ${detail})`,
+      );
     }
     await sleep(options.intervalMs ?? 250);
   }
