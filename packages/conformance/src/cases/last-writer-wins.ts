@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { compareVersions, encodeValue, type WriteRow } from '@granary/core';
+import { compareVersions, encodeValue, type FeatureValue, type WriteRow } from '@granary/core';
 import fc from 'fast-check';
 import { assertValue, type ConformanceCase } from '../case.js';
 import { allTypesView } from '../fixtures.js';
@@ -45,30 +45,47 @@ export const lastWriterWinsCases: ConformanceCase[] = [
     group: 'last writer wins',
     name: 'equal event times resolve by the shared tie rule (greater encoded bytes win), whatever the order',
     async run({ store, userKey }) {
-      const pairs: [string, string][] = [
+      const checkTie = async (
+        feature: 'str' | 'raw',
+        label: string,
+        first: FeatureValue,
+        second: FeatureValue,
+      ) => {
+        const type = feature === 'str' ? 'string' : 'bytes';
+        const [k1, k2] = [userKey(`tie-${label}-1`), userKey(`tie-${label}-2`)];
+        for (const [key, order] of [
+          [k1, [first, second]],
+          [k2, [second, first]],
+        ] as const) {
+          for (const value of order)
+            await store.write([{ view: V, key, values: { [feature]: value }, eventTime: T0 }]);
+        }
+        const a = { eventTime: T0, bytes: encodeValue(type, first) };
+        const b = { eventTime: T0, bytes: encodeValue(type, second) };
+        const winner = compareVersions(a, b) > 0 ? first : second;
+        const rows = await store.read(V, [k1, k2], [feature]);
+        assertValue(rows[0]?.[feature]?.value, winner, `tie ${label} written in order`);
+        assertValue(rows[1]?.[feature]?.value, winner, `tie ${label} written in reverse`);
+      };
+      // Byte order, not a locale's collation: 'B' (0x42) < 'a' (0x61); 'é' (0xC3 0xA9) > 'z'.
+      const strings: [string, string][] = [
         ['apple', 'banana'],
         ['b', 'a'],
         ['', 'x'],
         ['zz', 'z'],
+        ['a', 'B'],
+        ['é', 'z'],
+        ['Z', 'ä'],
+        ['ab', 'aB'],
       ];
-      for (const [i, [first, second]] of pairs.entries()) {
-        const k1 = userKey(`tie-${i}-1`);
-        const k2 = userKey(`tie-${i}-2`);
-        await store.write([{ view: V, key: k1, values: { str: first }, eventTime: T0 }]);
-        await store.write([{ view: V, key: k1, values: { str: second }, eventTime: T0 }]);
-        await store.write([{ view: V, key: k2, values: { str: second }, eventTime: T0 }]);
-        await store.write([{ view: V, key: k2, values: { str: first }, eventTime: T0 }]);
-        const winner =
-          compareVersions(
-            { eventTime: T0, bytes: encodeValue('string', first) },
-            { eventTime: T0, bytes: encodeValue('string', second) },
-          ) > 0
-            ? first
-            : second;
-        const rows = await store.read(V, [k1, k2], ['str']);
-        assertValue(rows[0]?.str?.value, winner, `tie ${first}/${second} written in order`);
-        assertValue(rows[1]?.str?.value, winner, `tie ${first}/${second} written in reverse`);
-      }
+      for (const [i, [first, second]] of strings.entries()) await checkTie('str', `s${i}`, first, second);
+      // Binary values: high bytes and NUL compare as unsigned bytes, and a proper prefix loses.
+      const blobs: [Uint8Array, Uint8Array][] = [
+        [Uint8Array.of(0x7f), Uint8Array.of(0x80)],
+        [Uint8Array.of(0xff, 0x00), Uint8Array.of(0xff)],
+        [Uint8Array.of(0x00, 0x01), Uint8Array.of(0x00, 0x00, 0xff)],
+      ];
+      for (const [i, [first, second]] of blobs.entries()) await checkTie('raw', `b${i}`, first, second);
       // null (0x00) loses a tie against any value.
       const kn = userKey('tie-null');
       await store.write([{ view: V, key: kn, values: { f64: 5 }, eventTime: T0 }]);

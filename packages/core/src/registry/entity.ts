@@ -51,7 +51,7 @@ export function defineEntity(input: EntityInput): Entity {
     const key =
       typeof k === 'string'
         ? { name: k, type: 'string' as const }
-        : { name: k.name, type: k.type ?? 'string' };
+        : { name: k?.name, type: k?.type ?? 'string' }; // k?.: JS callers may pass null
     if (!NAME_PATTERN.test(key.name ?? '')) {
       throw new ValidationError(
         `join key name ${JSON.stringify(key.name)} must match ${NAME_PATTERN}`,

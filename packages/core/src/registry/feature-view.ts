@@ -133,6 +133,9 @@ function chain(
 }
 
 function defineFeature(input: FeatureInput, viewChain: readonly FallbackStep[], path: string): Feature {
+  if (typeof input !== 'object' || input === null) {
+    throw new ValidationError('must be a feature definition ({ name, type, ... })', path);
+  }
   if (!NAME_PATTERN.test(input.name ?? '')) {
     throw new ValidationError(
       `feature name ${JSON.stringify(input.name)} must match ${NAME_PATTERN}`,
@@ -212,6 +215,12 @@ export function defineFeatureView(input: FeatureViewInput): FeatureView {
     throw new ValidationError('must be a number between 0 and 1 (exclusive)', 'freshnessSlo.target');
   }
   const thresholdMs = duration(input.freshnessSlo?.threshold, 'freshnessSlo.threshold', maxAgeMs);
+  if (thresholdMs <= 0) throw new ValidationError('must be positive', 'freshnessSlo.threshold');
+  const heartbeatIntervalMs = duration(input.heartbeatInterval, 'heartbeatInterval', 10_000);
+  if (heartbeatIntervalMs <= 0) throw new ValidationError('must be positive', 'heartbeatInterval');
+  if (input.source !== undefined && (typeof input.source !== 'object' || input.source === null || Array.isArray(input.source))) {
+    throw new ValidationError('must be an object', 'source');
+  }
   const stalePolicy = input.stalePolicy ?? 'serve';
   if (stalePolicy !== 'serve' && stalePolicy !== 'fallback') {
     throw new ValidationError('must be "serve" or "fallback"', 'stalePolicy');
@@ -238,7 +247,7 @@ export function defineFeatureView(input: FeatureViewInput): FeatureView {
     freshnessSlo: Object.freeze({ target, thresholdMs }),
     stalePolicy,
     lastKnownGoodMaxAgeMs: duration(input.lastKnownGoodMaxAge, 'lastKnownGoodMaxAge', retentionMs),
-    heartbeatIntervalMs: duration(input.heartbeatInterval, 'heartbeatInterval', 10_000),
+    heartbeatIntervalMs,
     source: Object.freeze({ ...input.source }),
     ...(input.description ? { description: input.description } : {}),
   });

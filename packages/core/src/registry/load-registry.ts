@@ -1,9 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { ConfigError, isGranaryError, ValidationError } from '../errors.js';
-import { defineEntity, type Entity } from './entity.js';
-import { defineFeatureView, type FeatureInput, type FeatureView } from './feature-view.js';
+import { ConfigError, ValidationError } from '../errors.js';
+import { defineEntity, type Entity, type EntityInput } from './entity.js';
+import {
+  defineFeatureView,
+  type FeatureInput,
+  type FeatureView,
+  type FeatureViewInput,
+} from './feature-view.js';
 import { createRegistry, type Registry } from './registry.js';
 import { isValueType, VALUE_TYPES } from './value-types.js';
 
@@ -38,7 +43,7 @@ export interface ParseRegistryOptions {
  *     retention: 7d                       # default: max(7d, 2 x maxAge); must be >= maxAge
  *     freshnessSlo: { target: 0.99, threshold: 30m }  # defaults: 0.99 and maxAge
  *     stalePolicy: serve                  # serve | fallback; default serve
- *     fallback: [last_known_good, population, default, null]  # the default chain
+ *     fallback: [last_known_good, population, default, null]  # the default chain (YAML null = "null")
  *     lastKnownGoodMaxAge: 1d             # default: retention
  *     heartbeatInterval: 10s              # default 10s
  *     source: { topic: user-profile }     # free-form, read by the apps
@@ -162,9 +167,8 @@ function parseYaml(text: string, file: string | undefined): Parsed {
   try {
     root = doc.toJS({ maxAliasCount: 1000 });
   } catch (cause) {
-    throw new ConfigError(`invalid YAML: ${cause instanceof Error ? cause.message : String(cause)}`, '', file, {
-      cause,
-    });
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new ConfigError(`invalid YAML: ${reason}`, '', file, { cause });
   }
   return { root, locate: yamlLocator(doc, lineCounter) };
 }
@@ -207,24 +211,38 @@ function parseJson(text: string, file: string | undefined): Parsed {
     );
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
+    const stated = /\bline (\d+)/.exec(message);
     const position = /at position (\d+)/.exec(message);
     let where = '';
     let line: number | undefined;
-    if (position && !/\bline\b/.test(message)) {
+    if (stated) line = Number(stated[1]);
+    else if (position) {
       const before = text.slice(0, Number(position[1]));
       line = before.split('\n').length;
       where = ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+    } else {
+      // Some of V8's messages carry no position; YAML's parser usually finds the same mistake.
+      line = parseDocument(text).errors[0]?.linePos?.[0].line;
+      if (line !== undefined) where = ` (near line ${line})`;
     }
     throw new ConfigError(`invalid JSON: ${message}${where}`, '', file, {
       cause,
       ...(line === undefined ? {} : { details: { line } }),
     });
   }
-  // Valid JSON is (almost always) valid YAML: reuse the YAML document only to find lines for errors.
-  const doc = parseDocument(text, { lineCounter: new LineCounter() });
+  // Valid JSON is (almost always) valid YAML: parse it as YAML too, to find lines for errors and to refuse
+  // duplicate keys, which JSON.parse silently resolves to the last one.
   const lineCounter = new LineCounter();
-  const located = parseDocument(text, { lineCounter });
-  return { root, locate: doc.errors.length === 0 ? yamlLocator(located, lineCounter) : noLines };
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const duplicate = doc.errors.find((e) => e.code === 'DUPLICATE_KEY');
+  if (duplicate) {
+    const line = duplicate.linePos?.[0].line;
+    throw new ConfigError(`invalid JSON: ${duplicate.message.trimEnd()}`, '', file, {
+      cause: duplicate,
+      ...(line === undefined ? {} : { details: { line } }),
+    });
+  }
+  return { root, locate: doc.errors.length === 0 ? yamlLocator(doc, lineCounter) : noLines };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -280,7 +298,9 @@ const FEATURE: Shape = {
 type Mapping = Record<string, unknown>;
 
 function isMapping(value: unknown): value is Mapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+  );
 }
 
 function describe(value: unknown): string {
@@ -345,7 +365,8 @@ function checkShape(
       continue;
     }
     const v = value[key];
-    if (!hasKind(v, spec.kind)) report.fail(`must be ${KIND_TEXT[spec.kind]}, got ${describe(v)}`, [...path, key]);
+    if (!hasKind(v, spec.kind))
+      report.fail(`must be ${KIND_TEXT[spec.kind]}, got ${describe(v)}`, [...path, key]);
   }
   return value;
 }
@@ -378,22 +399,24 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * YAML integers arrive as bigints (`intAsBigInt`) and unsafe JSON integers too. Everywhere but a feature's
- * `default`, they become numbers; in a default, unsafe ones stay bigints so int64 defaults are exact
- * (and are turned into numbers for the other types, see toFeatureInput).
+ * YAML integers arrive as bigints (`intAsBigInt`), and so do unsafe JSON integers. They become numbers,
+ * except unsafe ones inside a feature's `default` (`views[i].features[j].default`), which stay bigints so
+ * int64 defaults are exact (toFeatureInput turns them into numbers for the other types).
  */
-function normalizeNumbers(value: unknown, keepUnsafe = false): unknown {
+function normalizeNumbers(value: unknown, path: readonly Segment[] = []): unknown {
   if (typeof value === 'bigint') {
-    return keepUnsafe && (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER))
-      ? value
-      : Number(value);
+    const unsafe = value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER);
+    const inDefault =
+      path[0] === 'views' && path[2] === 'features' && path[4] === 'default' && typeof path[3] === 'number';
+    return unsafe && inDefault ? value : Number(value);
   }
-  if (Array.isArray(value)) return value.map((v) => normalizeNumbers(v, keepUnsafe));
+  if (Array.isArray(value)) return value.map((v, i) => normalizeNumbers(v, [...path, i]));
   if (isMapping(value)) {
     const out: Mapping = {};
     for (const [k, v] of Object.entries(value)) {
+      // defineProperty: a `__proto__` key stays an ordinary (and then rejected) key.
       Object.defineProperty(out, k, {
-        value: normalizeNumbers(v, keepUnsafe || k === 'default'),
+        value: normalizeNumbers(v, [...path, k]),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -411,8 +434,6 @@ function buildRegistry(raw: unknown, report: Reporter): Registry {
   if (!isMapping(raw)) {
     report.fail(`the root must be a mapping with "entities" and "views", got ${describe(raw)}`, []);
   }
-  // `default` keys only occur inside features once the shape is checked, so keeping unsafe integers under
-  // any key named `default` is exact for feature defaults and harmless elsewhere (`source` is free-form).
   const root = checkShape(normalizeNumbers(raw), ROOT, [], 'the registry', report);
   const entityList = root.entities as unknown[];
   const viewList = root.views as unknown[];
@@ -423,16 +444,22 @@ function buildRegistry(raw: unknown, report: Reporter): Registry {
     const e = checkShape(rawEntity, ENTITY, path, 'an entity', report);
     const joinKeys = (e.joinKeys as unknown[]).map((k, j) => {
       if (typeof k === 'string') return k;
-      const jk = checkShape(k, JOIN_KEY, [...path, 'joinKeys', j], 'a join key (a name or { name, type })', report);
+      const jk = checkShape(
+        k,
+        JOIN_KEY,
+        [...path, 'joinKeys', j],
+        'a join key (a name or { name, type })',
+        report,
+      );
       return jk as { name: string; type?: 'string' | 'int64' | 'bytes' };
     });
-    const entity = define(() => defineEntity({ ...e, joinKeys } as Parameters<typeof defineEntity>[0]), path, report);
+    const entity = define(() => defineEntity({ ...e, joinKeys } as unknown as EntityInput), path, report);
     const first = entities.get(entity.name);
     if (first) {
-      report.fail(`duplicate entity name ${JSON.stringify(entity.name)} (first declared at entities[${first.index}])`, [
-        ...path,
-        'name',
-      ]);
+      report.fail(
+        `duplicate entity name ${JSON.stringify(entity.name)} (first declared at entities[${first.index}])`,
+        [...path, 'name'],
+      );
     }
     entities.set(entity.name, { entity, index: i });
   });
@@ -444,7 +471,10 @@ function buildRegistry(raw: unknown, report: Reporter): Registry {
     const name = v.name as string;
     const first = viewIndex.get(name);
     if (first !== undefined) {
-      report.fail(`duplicate view name ${JSON.stringify(name)} (first declared at views[${first}])`, [...path, 'name']);
+      report.fail(`duplicate view name ${JSON.stringify(name)} (first declared at views[${first}])`, [
+        ...path,
+        'name',
+      ]);
     }
     viewIndex.set(name, i);
     const entityName = v.entity as string;
@@ -457,10 +487,13 @@ function buildRegistry(raw: unknown, report: Reporter): Registry {
         [...path, 'entity'],
       );
     }
-    if (v.freshnessSlo !== undefined) checkShape(v.freshnessSlo, FRESHNESS_SLO, [...path, 'freshnessSlo'], 'a freshness SLO', report);
-    const features = (v.features as unknown[]).map((f, j) => toFeatureInput(f, [...path, 'features', j], report));
+    if (v.freshnessSlo !== undefined)
+      checkShape(v.freshnessSlo, FRESHNESS_SLO, [...path, 'freshnessSlo'], 'a freshness SLO', report);
+    const features = (v.features as unknown[]).map((f, j) =>
+      toFeatureInput(f, [...path, 'features', j], report),
+    );
     return define(
-      () => defineFeatureView({ ...v, entity, features } as Parameters<typeof defineFeatureView>[0]),
+      () => defineFeatureView({ ...v, ...fallbackChain(v), entity, features } as unknown as FeatureViewInput),
       path,
       report,
     );
@@ -484,10 +517,18 @@ function toFeatureInput(raw: unknown, path: readonly Segment[], report: Reporter
       [...path, 'type'],
     );
   }
-  const input = { ...f } as unknown as FeatureInput;
+  const input = { ...f, ...fallbackChain(f) } as unknown as FeatureInput;
   // Unsafe integers were kept exact for int64 defaults only; any other type takes them as numbers.
   if (type !== 'int64' && f.default !== undefined) input.default = normalizeNumbers(f.default);
   return input;
+}
+
+/**
+ * In YAML, an unquoted `null` in `fallback: [last_known_good, null]` is the null value, not the string:
+ * in a fallback chain it can only mean the `null` step, so it is read as such (JSON `null` too).
+ */
+function fallbackChain(m: Mapping): { fallback?: unknown[] } {
+  return Array.isArray(m.fallback) ? { fallback: m.fallback.map((s) => (s === null ? 'null' : s)) } : {};
 }
 
 /** Runs a define function, re-throwing its ValidationError as a ConfigError under `prefix`. */
@@ -495,9 +536,13 @@ function define<T>(fn: () => T, prefix: readonly Segment[], report: Reporter): T
   try {
     return fn();
   } catch (cause) {
-    if (isGranaryError(cause, 'VALIDATION_FAILED') && cause instanceof ValidationError) {
+    if (cause instanceof ValidationError)
       report.fail(cause.message, [...prefix, ...parsePath(cause.path)], cause);
-    }
-    throw cause;
+    // Not expected once the shape is checked; still reported as a ConfigError naming the place.
+    report.fail(
+      `invalid definition: ${cause instanceof Error ? cause.message : String(cause)}`,
+      prefix,
+      cause,
+    );
   }
 }

@@ -37,7 +37,8 @@ export function normalizeEntityKey(entity: Entity, key: EntityKey, path = 'key')
   }
   const out: Record<string, string | bigint | Uint8Array> = {};
   for (const jk of entity.joinKeys) {
-    const v = key[jk.name];
+    // Own properties only: a join key named `constructor` is missing, not Object.prototype.constructor.
+    const v = Object.hasOwn(key, jk.name) ? key[jk.name] : undefined;
     const p = `${path}.${jk.name}`;
     if (v === undefined || v === null)
       throw new ValidationError(`missing join key ${jk.name} of entity ${entity.name}`, p);

@@ -16,6 +16,8 @@ import { ByteReader, ByteWriter } from './varint.js';
 export const VALUE_CODEC_VERSION = 1;
 
 const NULL_BYTE = 0x00;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 const TYPE_IDS: Readonly<Record<ValueType, number>> = {
   int64: 1,
@@ -43,13 +45,14 @@ export function encodeValue(type: ValueType, value: FeatureValue): Uint8Array {
   switch (type) {
     case 'int64': {
       if (typeof value !== 'bigint') fail(type, value);
+      if (value < INT64_MIN || value > INT64_MAX) throw new CodecError(`int64 out of range: ${value}`);
       w.uvarint(value >= 0n ? value << 1n : (-value << 1n) - 1n);
       break;
     }
     case 'float64': {
       if (typeof value !== 'number') fail(type, value);
       const b = new Uint8Array(8);
-      new DataView(b.buffer).setFloat64(0, value, true);
+      new DataView(b.buffer).setFloat64(0, canonicalNaN(value), true);
       w.bytes(b);
       break;
     }
@@ -73,8 +76,8 @@ export function encodeValue(type: ValueType, value: FeatureValue): Uint8Array {
       const view = new DataView(b.buffer);
       value.forEach((x, i) => {
         if (typeof x !== 'number') fail(type, x);
-        if (size === 4) view.setFloat32(i * 4, x, true);
-        else view.setFloat64(i * 8, x, true);
+        if (size === 4) view.setFloat32(i * 4, canonicalNaN(x), true);
+        else view.setFloat64(i * 8, canonicalNaN(x), true);
       });
       w.bytes(b);
       break;
@@ -155,6 +158,11 @@ function decodeUtf8(b: Uint8Array): string {
   } catch (cause) {
     throw new CodecError('invalid UTF-8 in a string value', { cause });
   }
+}
+
+/** Every NaN is written with one bit pattern (the literal's), so a value always has exactly one encoding. */
+function canonicalNaN(x: number): number {
+  return Number.isNaN(x) ? Number.NaN : x;
 }
 
 /** Unsigned lexicographic comparison of two byte strings (a proper prefix sorts first). */

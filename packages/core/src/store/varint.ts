@@ -76,8 +76,13 @@ export class ByteReader {
     let shift = 0n;
     for (let i = 0; i < 10; i++) {
       const b = this.byte();
+      // Canonical form only, so that every value has exactly one encoding and decoded values fit 64 bits.
+      if (i === 9 && b > 1) throw new CodecError('varint exceeds 64 bits');
       result |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return result;
+      if ((b & 0x80) === 0) {
+        if (b === 0 && i > 0) throw new CodecError('non-canonical varint (redundant trailing zero byte)');
+        return result;
+      }
       shift += 7n;
     }
     throw new CodecError('varint longer than 10 bytes');

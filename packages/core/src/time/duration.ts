@@ -18,7 +18,7 @@ const PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$/;
  * strings (`"1h30m"`) are also accepted. Returns `undefined` when the input is not a valid duration.
  */
 export function parseDuration(input: DurationInput): number | undefined {
-  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input : undefined;
+  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? Math.round(input) : undefined;
   if (typeof input !== 'string' || input.trim() === '') return undefined;
   const single = PATTERN.exec(input);
   if (single) return Math.round(Number(single[1]) * (UNITS[single[2] as string] as number));
