@@ -106,10 +106,12 @@ type Locate = (path: readonly Segment[]) => number | undefined;
 
 /** Builds ConfigErrors: file, dotted path, problem and (when known) the line. */
 class Reporter {
-  constructor(
-    readonly file: string | undefined,
-    private readonly locate: Locate,
-  ) {}
+  readonly file: string | undefined;
+  private readonly locate: Locate;
+  constructor(file: string | undefined, locate: Locate) {
+    this.file = file;
+    this.locate = locate;
+  }
 
   fail(problem: string, path: readonly Segment[], cause?: unknown): never {
     const line = this.locate(path);

@@ -52,7 +52,10 @@ export class ByteWriter {
 /** A cursor over bytes used by the decoders; every read checks bounds. */
 export class ByteReader {
   pos = 0;
-  constructor(readonly buf: Uint8Array) {}
+  readonly buf: Uint8Array;
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+  }
 
   get remaining(): number {
     return this.buf.length - this.pos;

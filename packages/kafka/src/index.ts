@@ -1,0 +1,13 @@
+export * from './dead-letter.js';
+export * from './dead-letter-reason.js';
+export * from './event-schema.js';
+export * from './event-validator.js';
+export * from './heartbeat-producer.js';
+export * from './heartbeat-view.js';
+export * from './json-value.js';
+export * from './lag-tracker.js';
+export * from './materializer.js';
+export * from './materializer-options.js';
+export * from './served-log-kafka-sink.js';
+export { classifyWriteError, type WriteFailureKind } from './store-writer.js';
+export * from './telemetry.js';

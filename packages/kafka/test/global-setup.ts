@@ -1,0 +1,3 @@
+import { setupServices } from '@granary/services/vitest-setup';
+
+export default setupServices(['kafka', 'redis']);
