@@ -1,0 +1,106 @@
+import { defineEntity, defineFeatureView, isGranaryError } from '@granary/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCassandraTestEnv, TEST_KEYSPACE } from './support/cassandra-test-env.js';
+
+const entity = defineEntity({ name: 'schema_user', joinKeys: ['id'] });
+const view = defineFeatureView({
+  name: 'schema_view',
+  entity,
+  features: [{ name: 'x', type: 'float64' }],
+  maxAge: '1m',
+  retention: '1h',
+});
+const env = createCassandraTestEnv('schema');
+const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+const keyspace = `granary_test_ks_${run}`;
+afterAll(async () => {
+  await (await env.raw()).execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+  await env.dispose();
+});
+
+describe('schema', () => {
+  it('init without createSchema refuses a missing table with a typed, non-retryable error saying what to do', async () => {
+    const store = await env.createStore(`missing_${run}`, { createSchema: false });
+    try {
+      const error = await store.init([view]).catch((e: unknown) => e);
+      expect(isGranaryError(error, 'STORE_ERROR') && !error.retryable).toBe(true);
+      expect((error as Error).message).toMatch(/does not exist: create it with cassandraSchemaCql\(\)/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('createSchema makes the keyspace with the given replication and the table with its options, once', async () => {
+    const raw = await env.raw();
+    const table = `made_${run}`;
+    const store = await env.createStore(table, {
+      keyspace,
+      replication: { class: 'NetworkTopologyStrategy', datacenter1: 1 },
+    });
+    try {
+      const started = Date.now();
+      await store.init([view]);
+      const created = Date.now() - started;
+      const again = Date.now();
+      await store.init([view]);
+      const other = await env.createStore(table, { keyspace });
+      await other.init([view]);
+      await other.close();
+      console.info(
+        `[schema] create keyspace + table: ${created} ms; init when both exist: ${Date.now() - again} ms`,
+      );
+      const ks = await raw.execute(
+        'SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?',
+        [keyspace],
+      );
+      expect(ks.first()?.get('replication')).toMatchObject({
+        class: 'org.apache.cassandra.locator.NetworkTopologyStrategy',
+        datacenter1: '1',
+      });
+      const t = await raw.execute(
+        'SELECT compaction, gc_grace_seconds FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?',
+        [keyspace, table],
+      );
+      expect(t.first()?.get('compaction')).toMatchObject({
+        class: expect.stringContaining('UnifiedCompaction'),
+      });
+      expect(t.first()?.get('gc_grace_seconds')).toBe(10800);
+      await store.write([{ view: view.name, key: { id: 'a' }, values: { x: 1 }, eventTime: 1 }]);
+      expect((await store.read(view.name, [{ id: 'a' }], ['x']))[0]?.x?.value).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a table that is not a Granary feature table', async () => {
+    const raw = await env.raw();
+    const table = `other_${run}`;
+    await raw.execute(
+      `CREATE TABLE ${TEST_KEYSPACE}.${table} (view_name text, entity_key text, feature text, value blob, written_at timestamp, PRIMARY KEY ((view_name, entity_key), feature))`,
+    );
+    const store = await env.createStore(table, { createSchema: false });
+    try {
+      await expect(store.init([view])).rejects.toThrow(/column entity_key should be a partition_key blob/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rejects a retention longer than a Cassandra TTL can hold', async () => {
+    const store = await env.createStore(`ttl_${run}`);
+    try {
+      const forever = defineFeatureView({
+        name: 'forever',
+        entity,
+        features: [{ name: 'x', type: 'float64' }],
+        maxAge: '1m',
+        retention: '8000d',
+      });
+      await expect(store.init([view, forever])).rejects.toSatisfy(
+        (e) => isGranaryError(e, 'VALIDATION_FAILED') && e.details.path === 'views[1].retention',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,238 @@
+/**
+ * Cassandra adapter benchmark: reads of 100 keys x 20 features through @granary/cassandra against the same
+ * single-partition queries issued with the raw cassandra-driver, on the same server, in the same run.
+ *
+ *   pnpm --filter @granary/cassandra build && node tooling/bench/src/adapters/cassandra.ts
+ *
+ * Loopback only; bounded (about 40 s); writes JSON to tooling/bench/results/cassandra-<timestamp>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createHistogram, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createCassandraOnlineStore } from '@granary/cassandra';
+import {
+  defineEntity,
+  defineFeatureView,
+  encodeEntityKey,
+  type FeatureInput,
+  type WriteRow,
+} from '@granary/core';
+import { ensureServices } from '@granary/services';
+import cassandra from 'cassandra-driver';
+
+export interface BenchOptions {
+  /** Entities written before reading. Default: 5000. */
+  entities?: number;
+  /** Keys per read call. Default: 100. */
+  keysPerRead?: number;
+  /** Concurrent callers. Default: 4. */
+  callers?: number;
+  /** Measured seconds per variant per round. Default: 5. */
+  seconds?: number;
+  /** Rounds (raw, granary alternate in each). Default: 2. */
+  rounds?: number;
+}
+
+export interface VariantResult {
+  readonly reads: number;
+  readonly readsPerSecond: number;
+  readonly keysPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+export interface CassandraBenchResult {
+  readonly benchmark: 'cassandra-adapter';
+  readonly date: string;
+  readonly machine: { readonly cores: number; readonly cpu: string; readonly node: string };
+  readonly server: string;
+  readonly settings: Required<BenchOptions> & { readonly features: number; readonly consistency: string };
+  readonly load: { readonly rows: number; readonly seconds: number; readonly rowsPerSecond: number };
+  readonly raw: VariantResult;
+  readonly granary: VariantResult;
+  /** granary p50 / raw p50, and raw throughput / granary throughput. */
+  readonly overhead: { readonly p50Ratio: number; readonly throughputRatio: number };
+}
+
+const FEATURES: FeatureInput[] = [
+  ...Array.from({ length: 14 }, (_, i): FeatureInput => ({ name: `f${i}`, type: 'float64' })),
+  ...Array.from({ length: 3 }, (_, i): FeatureInput => ({ name: `n${i}`, type: 'int64' })),
+  { name: 'country', type: 'string' },
+  { name: 'segments', type: 'string[]' },
+  { name: 'embedding', type: 'float32[]' },
+];
+const KEYSPACE = 'granary_bench';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function measure(seconds: number, callers: number, keysPerRead: number, op: () => Promise<unknown>) {
+  const histogram = createHistogram();
+  const deadline = performance.now() + seconds * 1000;
+  let reads = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (performance.now() < deadline) {
+        const t = performance.now();
+        await op();
+        histogram.record(Math.max(1, Math.round((performance.now() - t) * 1000)));
+        reads++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return { histogram, reads, elapsed, keysPerRead };
+}
+
+type Sample = Awaited<ReturnType<typeof measure>>;
+
+function summarize(samples: readonly Sample[]): VariantResult {
+  const histogram = createHistogram();
+  for (const s of samples) histogram.add(s.histogram);
+  const reads = samples.reduce((n, s) => n + s.reads, 0);
+  const elapsed = samples.reduce((n, s) => n + s.elapsed, 0);
+  const keysPerRead = samples[0]?.keysPerRead ?? 0;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    reads,
+    readsPerSecond: round(reads / elapsed),
+    keysPerSecond: Math.round((reads * keysPerRead) / elapsed),
+    p50Ms: round(histogram.percentile(50) / 1000),
+    p99Ms: round(histogram.percentile(99) / 1000),
+  };
+}
+
+/** Runs the benchmark once and returns (and writes) its result. */
+export async function run(options: BenchOptions = {}): Promise<CassandraBenchResult> {
+  const settings = {
+    entities: options.entities ?? 5000,
+    keysPerRead: options.keysPerRead ?? 100,
+    callers: options.callers ?? 4,
+    seconds: options.seconds ?? 5,
+    rounds: options.rounds ?? 2,
+  };
+  const endpoints = await ensureServices(['cassandra']);
+  const table = `bench_${Date.now().toString(36)}`;
+  const connection = {
+    contactPoints: [...endpoints.cassandra.contactPoints],
+    localDataCenter: endpoints.cassandra.localDataCenter,
+  };
+  const entity = defineEntity({ name: 'bench_user', joinKeys: ['user_id'] });
+  const view = defineFeatureView({
+    name: 'bench_view',
+    entity,
+    features: FEATURES,
+    maxAge: '1h',
+    retention: '2h',
+  });
+  const store = createCassandraOnlineStore({
+    ...connection,
+    keyspace: KEYSPACE,
+    table,
+    createSchema: true,
+    readConcurrency: settings.keysPerRead,
+  });
+  const raw = new cassandra.Client({ ...connection, encoding: { useBigIntAsLong: true } });
+  try {
+    await store.init([view]);
+    await raw.connect();
+    const server = String((await raw.execute('SELECT release_version FROM system.local')).first()?.get(0));
+    const random = rng(20261126);
+    const keys = Array.from({ length: settings.entities }, (_, i) => ({ user_id: `user-${i}` }));
+    const loadStarted = performance.now();
+    const rows: WriteRow[] = keys.map((key, i) => ({
+      view: view.name,
+      key,
+      eventTime: Date.now() - Math.floor(random() * 60_000),
+      values: {
+        ...Object.fromEntries(FEATURES.slice(0, 14).map((f) => [f.name, random() * 100])),
+        ...Object.fromEntries(
+          FEATURES.slice(14, 17).map((f) => [f.name, BigInt(Math.floor(random() * 1e6))]),
+        ),
+        country: ['fr', 'de', 'us', 'jp'][i % 4] ?? 'fr',
+        segments: ['a', 'b', 'c'].slice(0, 1 + (i % 3)),
+        embedding: Array.from({ length: 16 }, () => random()),
+      },
+    }));
+    for (let i = 0; i < rows.length; i += 1000) await store.write(rows.slice(i, i + 1000));
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+
+    const names = FEATURES.map((f) => f.name);
+    const pick = () =>
+      Array.from({ length: settings.keysPerRead }, () => keys[Math.floor(random() * keys.length)]!);
+    const query =
+      `SELECT feature, value, WRITETIME(value) AS write_time, written_at FROM ${KEYSPACE}.${table} ` +
+      'WHERE view_name = ? AND entity_key = ? AND feature IN ?';
+    const execution = {
+      prepare: true,
+      consistency: cassandra.types.consistencies.localQuorum,
+      isIdempotent: true,
+    };
+    // The raw baseline does the same work minus Granary: one prepared single-partition query per key, all at once,
+    // rows left undecoded.
+    const rawRead = () =>
+      Promise.all(
+        pick().map((key) =>
+          raw.execute(query, [view.name, Buffer.from(encodeEntityKey(entity, key)), names], execution),
+        ),
+      );
+    const granaryRead = () => store.read(view.name, pick(), names);
+
+    await measure(2, settings.callers, settings.keysPerRead, rawRead); // warm-up (prepare, JIT, caches)
+    await measure(2, settings.callers, settings.keysPerRead, granaryRead);
+    const rawSamples: Sample[] = [];
+    const granarySamples: Sample[] = [];
+    for (let r = 0; r < settings.rounds; r++) {
+      rawSamples.push(await measure(settings.seconds, settings.callers, settings.keysPerRead, rawRead));
+      granarySamples.push(
+        await measure(settings.seconds, settings.callers, settings.keysPerRead, granaryRead),
+      );
+    }
+    const rawResult = summarize(rawSamples);
+    const granaryResult = summarize(granarySamples);
+    const result: CassandraBenchResult = {
+      benchmark: 'cassandra-adapter',
+      date: new Date().toISOString(),
+      machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
+      server: `Cassandra ${server}`,
+      settings: { ...settings, features: FEATURES.length, consistency: 'LOCAL_QUORUM' },
+      load: {
+        rows: rows.length,
+        seconds: Math.round(loadSeconds * 100) / 100,
+        rowsPerSecond: Math.round(rows.length / loadSeconds),
+      },
+      raw: rawResult,
+      granary: granaryResult,
+      overhead: {
+        p50Ratio: Math.round((granaryResult.p50Ms / rawResult.p50Ms) * 100) / 100,
+        throughputRatio: Math.round((rawResult.readsPerSecond / granaryResult.readsPerSecond) * 100) / 100,
+      },
+    };
+    const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, `cassandra-${result.date.replaceAll(':', '-')}.json`),
+      `${JSON.stringify(result, null, 2)}\n`,
+    );
+    return result;
+  } finally {
+    await raw.execute(`DROP TABLE IF EXISTS ${KEYSPACE}.${table}`).catch(() => {});
+    await store.close();
+    await raw.shutdown();
+  }
+}
+
+if (import.meta.main) {
+  const result = await run();
+  console.log(JSON.stringify(result, null, 2));
+}
