@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { AbortedError, CircuitOpenError, StoreError, ValidationError } from '../errors.js';
+import { createManualClock } from '../time/clock.js';
+import { countsAgainstBreaker, createStoreCircuitBreaker } from './circuit-breaker.js';
+
+const fail = () => Promise.reject(new StoreError('STORE_UNAVAILABLE', 'down', 's'));
+
+describe('createStoreCircuitBreaker', () => {
+  it('opens after consecutive failures and half-opens after halfOpenAfterMs on the injected clock', async () => {
+    const clock = createManualClock();
+    const states: string[] = [];
+    const b = createStoreCircuitBreaker('s', clock, { consecutiveFailures: 3, halfOpenAfterMs: 1000 });
+    b.onStateChange((s) => states.push(s));
+    for (let i = 0; i < 3; i++) await expect(b.execute(fail)).rejects.toBeInstanceOf(StoreError);
+    expect(b.state()).toBe('open');
+    expect(b.isOpen()).toBe(true);
+    const refused = await b.execute(async () => 'x').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CircuitOpenError);
+    expect((refused as CircuitOpenError).message).toMatch(/store s/);
+    clock.advance(999);
+    await expect(b.execute(async () => 'x')).rejects.toBeInstanceOf(CircuitOpenError);
+    clock.advance(1);
+    expect(b.isOpen()).toBe(false);
+    await expect(b.execute(async () => 'ok')).resolves.toBe('ok');
+    expect(b.state()).toBe('closed');
+    expect(states).toEqual(['open', 'half_open', 'closed']);
+  });
+
+  it('a failed trial reopens it for another period', async () => {
+    const clock = createManualClock();
+    const b = createStoreCircuitBreaker('s', clock, { consecutiveFailures: 1, halfOpenAfterMs: 100 });
+    await expect(b.execute(fail)).rejects.toBeInstanceOf(StoreError);
+    clock.advance(100);
+    await expect(b.execute(fail)).rejects.toBeInstanceOf(StoreError);
+    expect(b.state()).toBe('open');
+    await expect(b.execute(async () => 1)).rejects.toBeInstanceOf(CircuitOpenError);
+  });
+
+  it('ignores validation errors and caller aborts; counts deadlines and foreign errors', async () => {
+    expect(countsAgainstBreaker(new ValidationError('bad', 'x'))).toBe(false);
+    expect(countsAgainstBreaker(new AbortedError())).toBe(false);
+    expect(countsAgainstBreaker(new AbortedError('late', { deadline: true }))).toBe(true);
+    expect(countsAgainstBreaker(new Error('adapter bug'))).toBe(true);
+    const b = createStoreCircuitBreaker('s', createManualClock(), { consecutiveFailures: 1 });
+    await expect(b.execute(() => Promise.reject(new ValidationError('bad', 'x')))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    expect(b.state()).toBe('closed');
+  });
+
+  it('can be disabled', async () => {
+    const b = createStoreCircuitBreaker('s', createManualClock(), { disabled: true, consecutiveFailures: 1 });
+    for (let i = 0; i < 3; i++) await expect(b.execute(fail)).rejects.toBeInstanceOf(StoreError);
+    expect(b.state()).toBe('closed');
+  });
+});

@@ -1,0 +1,81 @@
+import { LRUCache } from 'lru-cache';
+import type { FeatureView } from '../registry/feature-view.js';
+import type { ReadRow, StoredFeature } from '../store/online-store.js';
+import type { Clock } from '../time/clock.js';
+
+/** Options of {@link createLastKnownGoodCache}. */
+export interface LastKnownGoodOptions {
+  /** Largest number of (view, entity key) entries kept; least recently used go first. Default: 100_000. */
+  maxEntries?: number;
+  /** Clock for the age bound. */
+  clock: Clock;
+}
+
+/**
+ * The last value served from the store (or near cache) per (view, entity key, feature), for the
+ * `last_known_good` fallback step. Bounded in size (lru-cache) and in age: a value whose event time is older
+ * than the view's `lastKnownGoodMaxAgeMs` is never returned.
+ */
+export interface LastKnownGoodCache {
+  /** Remembers `stored` as the last good value of `feature` (kept only when not older than what is held). */
+  remember(view: FeatureView, keyString: string, feature: string, stored: StoredFeature): void;
+  /**
+   * Remembers every value found in `row` (one cache lookup for the whole row). `features` names the features
+   * the caller cares about; values of other features in the row may be kept too.
+   */
+  rememberRow(view: FeatureView, keyString: string, row: ReadRow, features: readonly string[]): void;
+  /** The last good value, or `undefined` when none is held or it is older than `lastKnownGoodMaxAgeMs`. */
+  get(view: FeatureView, keyString: string, feature: string): StoredFeature | undefined;
+  /** Number of (view, key) entries held. */
+  readonly size: number;
+  clear(): void;
+}
+
+/**
+ * Creates a {@link LastKnownGoodCache}. An entry is the row object the store returned (kept by reference,
+ * never copied or mutated): remembering the next read of the same features only swaps the reference. Rows
+ * are merged (a new object) only when the new row lacks a feature the held one has, or holds an older value.
+ */
+export function createLastKnownGoodCache(options: LastKnownGoodOptions): LastKnownGoodCache {
+  const cache = new LRUCache<string, ReadRow>({ max: options.maxEntries ?? 100_000 });
+  const clock = options.clock;
+  const id = (view: FeatureView, keyString: string) => `${view.name}\u0000${keyString}`;
+  const merge = (held: ReadRow, row: ReadRow): ReadRow => {
+    let merged: Record<string, StoredFeature> | undefined;
+    for (const f in held) {
+      const old = held[f] as StoredFeature;
+      const next = row[f];
+      if (next === undefined || next.eventTime < old.eventTime) {
+        merged ??= { ...row };
+        merged[f] = old;
+      }
+    }
+    return merged ?? row;
+  };
+  const put = (k: string, row: ReadRow) => {
+    const held = cache.get(k);
+    cache.set(k, held === undefined || held === row ? row : merge(held, row));
+  };
+  return {
+    remember(view, keyString, feature, stored) {
+      put(id(view, keyString), { [feature]: stored });
+    },
+    rememberRow(view, keyString, row, _features) {
+      let any = false;
+      for (const _ in row) {
+        any = true;
+        break;
+      }
+      if (any) put(id(view, keyString), row);
+    },
+    get(view, keyString, feature) {
+      const held = cache.get(id(view, keyString))?.[feature];
+      if (!held) return undefined;
+      return clock.now() - held.eventTime <= view.lastKnownGoodMaxAgeMs ? held : undefined;
+    },
+    get size() {
+      return cache.size;
+    },
+    clear: () => cache.clear(),
+  };
+}

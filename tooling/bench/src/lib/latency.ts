@@ -1,0 +1,45 @@
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
+
+/** Latency percentiles in milliseconds. */
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly p999Ms: number;
+  readonly maxMs: number;
+  readonly meanMs: number;
+}
+
+/** A latency recorder over node:perf_hooks' HDR histogram (nanosecond resolution). */
+export interface LatencyRecorder {
+  /** Records one latency in milliseconds. */
+  record(ms: number): void;
+  summary(): LatencySummary;
+  readonly histogram: RecordableHistogram;
+}
+
+const round = (ns: number) => Math.round(ns / 1000) / 1000;
+
+export function createLatencyRecorder(): LatencyRecorder {
+  const histogram = createHistogram();
+  return {
+    histogram,
+    record(ms) {
+      histogram.record(Math.max(1, Math.round(ms * 1e6)));
+    },
+    summary() {
+      if (histogram.count === 0)
+        return { count: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, p999Ms: 0, maxMs: 0, meanMs: 0 };
+      return {
+        count: histogram.count,
+        p50Ms: round(histogram.percentile(50)),
+        p90Ms: round(histogram.percentile(90)),
+        p99Ms: round(histogram.percentile(99)),
+        p999Ms: round(histogram.percentile(99.9)),
+        maxMs: round(histogram.max),
+        meanMs: round(histogram.mean),
+      };
+    },
+  };
+}
