@@ -73,7 +73,8 @@ function ensurePnpm(nodeBin) {
 function ensureInstalled(env) {
   const marker = join(ROOT, 'node_modules', '.modules.yaml');
   const lock = join(ROOT, 'pnpm-lock.yaml');
-  const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
+  const stale =
+    !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
   if (!stale) return;
   const args = ['install', '--prefer-offline'];
   if (existsSync(lock) && process.env.CI) args.push('--frozen-lockfile');

@@ -1,7 +1,7 @@
 // The whole test run, as `npm test` / `pnpm test` / .ci/run call it (through run.mjs, on Node >= 22):
 // start the real services the integration suites need, then lint, typecheck, build, publint and test every
 // package through turbo, then stop the services this run started (those already running are left alone).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,43 @@ function run(cmd, args, opts = {}) {
   return r.status ?? 1;
 }
 
+// Streams a command's output while adding up vitest's per-package summaries ("Tests  3 failed | 40 passed | 2 skipped"),
+// then prints one closing line for the whole run: "tests: N passed, N failed, N skipped".
+function runCounting(cmd, args) {
+  const started = Date.now();
+  process.stderr.write(`[granary] $ ${[cmd, ...args].join(' ')}\n`);
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  let pending = '';
+  const scan = (text) => {
+    pending += text;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const raw of lines) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
+      const line = raw.replace(/\u001b\[[0-9;]*m/g, '');
+      const m = /^(?:.*?:\s+)?\s*Tests\s+(.*\d+ (?:passed|failed|skipped).*)$/.exec(line);
+      if (!m) continue;
+      for (const [, n, kind] of m[1].matchAll(/(\d+) (passed|failed|skipped)/g)) totals[kind] += Number(n);
+    }
+  };
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => {
+      process.stdout.write(d);
+      scan(d.toString());
+    });
+    child.stderr.on('data', (d) => process.stderr.write(d));
+    child.on('close', (status) => {
+      scan('\n');
+      process.stderr.write(`[granary]   (${((Date.now() - started) / 1000).toFixed(1)} s, exit ${status})\n`);
+      process.stdout.write(
+        `tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`,
+      );
+      resolve(totals.failed > 0 && status === 0 ? 1 : (status ?? 1));
+    });
+  });
+}
+
 function status() {
   const r = spawnSync(process.execPath, [SERVICES_CLI, 'status', '--json'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) return {};
@@ -34,10 +71,21 @@ const before = status();
 const startedHere = wanted.filter((s) => !before[s]?.running);
 let code = 0;
 if (wanted.length > 0 && run(process.execPath, [SERVICES_CLI, 'up', ...wanted]) !== 0) {
-  process.stderr.write('[granary] services did not come up; see the messages above and `pnpm services logs`\n');
+  process.stderr.write(
+    '[granary] services did not come up; see the messages above and `pnpm services logs`\n',
+  );
   code = 3;
 }
 if (code === 0) code = run('biome', ['check', '.']);
-if (code === 0) code = run('turbo', ['run', 'build', 'typecheck', 'lint', 'test', '--concurrency=2', ...extra]);
+if (code === 0)
+  code = await runCounting('turbo', [
+    'run',
+    'build',
+    'typecheck',
+    'lint',
+    'test',
+    '--concurrency=2',
+    ...extra,
+  ]);
 if (startedHere.length > 0) run(process.execPath, [SERVICES_CLI, 'down', ...startedHere]);
 process.exit(code);

@@ -218,7 +218,10 @@ export function defineFeatureView(input: FeatureViewInput): FeatureView {
   if (thresholdMs <= 0) throw new ValidationError('must be positive', 'freshnessSlo.threshold');
   const heartbeatIntervalMs = duration(input.heartbeatInterval, 'heartbeatInterval', 10_000);
   if (heartbeatIntervalMs <= 0) throw new ValidationError('must be positive', 'heartbeatInterval');
-  if (input.source !== undefined && (typeof input.source !== 'object' || input.source === null || Array.isArray(input.source))) {
+  if (
+    input.source !== undefined &&
+    (typeof input.source !== 'object' || input.source === null || Array.isArray(input.source))
+  ) {
     throw new ValidationError('must be an object', 'source');
   }
   const stalePolicy = input.stalePolicy ?? 'serve';
