@@ -1,4 +1,10 @@
-import { type GranaryError, isGranaryError, StoreError, type StoreErrorCode } from '@granary/core';
+import {
+  type GranaryError,
+  isGranaryError,
+  isUnreachableErrorCode,
+  StoreError,
+  type StoreErrorCode,
+} from '@granary/core';
 import cassandra from 'cassandra-driver';
 
 const { errors } = cassandra;
@@ -14,14 +20,6 @@ const RESPONSE_CODES: ReadonlyMap<number, StoreErrorCode> = new Map([
 
 const CONNECTION_MESSAGE =
   /no connection available|socket was closed|connection (closed|timeout)|not connected/i;
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-]);
 
 function classify(error: unknown): { code: StoreErrorCode; what: string } {
   if (error instanceof errors.NoHostAvailableError) {
@@ -45,7 +43,9 @@ function classify(error: unknown): { code: StoreErrorCode; what: string } {
     };
   }
   const sys = (error as { code?: unknown } | null)?.code;
-  if (typeof sys === 'string' && NETWORK_CODES.has(sys)) return { code: 'STORE_UNAVAILABLE', what: sys };
+  if (typeof sys === 'string' && (isUnreachableErrorCode(sys) || sys === 'ETIMEDOUT')) {
+    return { code: 'STORE_UNAVAILABLE', what: sys };
+  }
   // The driver also throws plain Errors about its connections (e.g. "No connection available" while a pool
   // reconnects, "Socket was closed"), outside a NoHostAvailableError.
   if (error instanceof Error && CONNECTION_MESSAGE.test(error.message))

@@ -1,4 +1,11 @@
-import { AbortedError, abortError, type GranaryError, isGranaryError, StoreError } from '@granary/core';
+import {
+  AbortedError,
+  abortError,
+  type GranaryError,
+  isGranaryError,
+  isUnreachableErrorCode,
+  StoreError,
+} from '@granary/core';
 
 /** SDK error names that mean "too many requests". */
 const THROTTLING = new Set([
@@ -7,20 +14,6 @@ const THROTTLING = new Set([
   'RequestLimitExceeded',
   'Throttling',
   'TooManyRequestsException',
-]);
-
-/** Node socket error codes that mean the server cannot be reached. */
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 
 interface ErrorShape {
@@ -63,8 +56,7 @@ export function toGranaryError(
   const options = { cause: error, details: { operation: what, awsError: name } };
   if (name === 'AbortError') return new AbortedError('operation aborted', { cause: error });
   if (THROTTLING.has(name)) return new StoreError('STORE_THROTTLED', message, store, options);
-  if (code !== undefined && UNREACHABLE.has(code))
-    return new StoreError('STORE_UNAVAILABLE', message, store, options);
+  if (isUnreachableErrorCode(code)) return new StoreError('STORE_UNAVAILABLE', message, store, options);
   if (name === 'TimeoutError' || code === 'ETIMEDOUT' || name === 'RequestTimeoutException')
     return new StoreError('STORE_TIMEOUT', message, store, options);
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;

@@ -1,17 +1,4 @@
-import { isGranaryError, StoreError, type StoreErrorCode } from '@granary/core';
-
-/** Socket error codes meaning the server cannot be reached right now. */
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-]);
+import { isGranaryError, isUnreachableErrorCode, StoreError, type StoreErrorCode } from '@granary/core';
 
 /** ioredis messages for "not connected": the client refused or dropped the command, the server never saw it. */
 const UNAVAILABLE_MESSAGES = [
@@ -45,7 +32,7 @@ function classify(error: unknown): StoreErrorCode {
   if (!(error instanceof Error)) return 'STORE_ERROR';
   const code = (error as { code?: unknown }).code;
   if (code === 'ETIMEDOUT' || error.message.startsWith('Command timed out')) return 'STORE_TIMEOUT';
-  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return 'STORE_UNAVAILABLE';
+  if (isUnreachableErrorCode(code)) return 'STORE_UNAVAILABLE';
   if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ClusterAllFailedError')
     return 'STORE_UNAVAILABLE';
   if (UNAVAILABLE_MESSAGES.some((m) => error.message.startsWith(m))) return 'STORE_UNAVAILABLE';

@@ -3,6 +3,7 @@ export { chunk, mapConcurrent } from './chunk.js';
 export * from './entity-key.js';
 export * from './faulty-online-store.js';
 export * from './memory-online-store.js';
+export * from './network-errors.js';
 export * from './offline-store.js';
 export * from './online-store.js';
 export * from './population-stats.js';
