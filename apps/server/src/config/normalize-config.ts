@@ -1,0 +1,118 @@
+import { checkSpec, SpecProblem } from './config-spec.js';
+import { CONFIG_DEFAULTS, CONFIG_SPEC, type EngineConfig, type ServerConfig } from './server-config.js';
+
+type Rec = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge of mappings; `over` wins; lists and scalars are replaced, never merged. */
+function merge(base: unknown, over: unknown): unknown {
+  if (!isRecord(base) || !isRecord(over)) return over === undefined ? base : over;
+  const out: Rec = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
+
+/** Renames `ttl` -> `ttlMs` etc.: the file uses duration names, the engine takes milliseconds. */
+function ms<T extends Rec>(value: unknown, renames: Record<string, string>): T | false | undefined {
+  if (value === false || value === undefined) return value;
+  const out: Rec = {};
+  for (const [k, v] of Object.entries(value as Rec)) out[renames[k] ?? k] = v;
+  return out as T;
+}
+
+/**
+ * Applies defaults to a checked raw configuration, converts durations to ms, and checks the rules that
+ * span fields. Throws a SpecProblem naming the path.
+ */
+export function normalizeConfig(raw: Rec): ServerConfig {
+  const c = checkSpec(CONFIG_SPEC, merge(CONFIG_DEFAULTS, raw)) as Rec;
+  const registry = (c.registry ?? {}) as ServerConfig['registry'];
+  const sources = ['path', 'inline', 'demo'].filter(
+    (k) => (registry as Rec)[k] !== undefined && (registry as Rec)[k] !== false,
+  );
+  if (sources.length !== 1) {
+    throw new SpecProblem(
+      ['registry'],
+      'give exactly one of path (a registry file), inline (entities and views) or demo: true',
+    );
+  }
+  const store = c.store as Rec;
+  const e = c.engine as Rec;
+  const engine: EngineConfig = {
+    deadlineMs: e.deadline as number,
+    maxDeadlineMs: e.maxDeadline as number,
+    maxEntitiesPerRequest: e.maxEntitiesPerRequest as number,
+    storeTimeoutMs: e.storeTimeout as number,
+    coalescing: e.coalescing as boolean,
+    batching: e.batching as boolean,
+    batchWindowMs: e.batchWindow as number,
+    maxBatchSize: e.maxBatchSize as number,
+    negativeCache: ms(e.negativeCache, { notFoundTtl: 'notFoundTtlMs', failureTtl: 'failureTtlMs' }) ?? {},
+    hotKeys: ms(e.hotKeys, { halfLife: 'halfLifeMs' }) ?? {},
+    nearCache: ms(e.nearCache, { ttl: 'ttlMs' }) ?? {},
+    lastKnownGood: ms(e.lastKnownGood, {}) ?? {},
+    heartbeat: ms(e.heartbeat, { interval: 'intervalMs', timeout: 'timeoutMs' }) ?? {},
+    circuitBreaker: ms(e.circuitBreaker, { halfOpenAfter: 'halfOpenAfterMs' }) || {},
+    freshness:
+      ms(e.freshness, { shortWindow: 'shortWindowMs', longWindow: 'longWindowMs', slot: 'slotMs' }) || {},
+  };
+  if (engine.deadlineMs > engine.maxDeadlineMs) {
+    throw new SpecProblem(['engine', 'deadline'], 'must not exceed engine.maxDeadline');
+  }
+  const server = c.server as Rec;
+  const auth = c.auth as Rec;
+  const keys = (auth.keys ?? []) as Rec[];
+  keys.forEach((k, i) => {
+    if ((k.secretEnv === undefined) === (k.secretFile === undefined)) {
+      throw new SpecProblem(
+        ['auth', 'keys', i],
+        'give exactly one of secretEnv (a variable name) or secretFile (a path)',
+      );
+    }
+  });
+  if (auth.mode === 'api-keys' && keys.length === 0 && auth.keysFile === undefined) {
+    throw new SpecProblem(
+      ['auth'],
+      'mode api-keys needs keys (with secretEnv or secretFile) or keysFile; for local use without auth set mode: none',
+    );
+  }
+  const demo = c.demo as Rec;
+  return {
+    registry,
+    store: {
+      type: store.type as ServerConfig['store']['type'],
+      memory: (store.memory ?? {}) as Rec,
+      redis: (store.redis ?? {}) as Rec,
+      redisCluster: (store.redisCluster ?? {}) as Rec,
+      dynamodb: (store.dynamodb ?? {}) as Rec,
+      cassandra: (store.cassandra ?? {}) as Rec,
+    },
+    engine,
+    server: {
+      host: server.host as string,
+      port: server.port as number,
+      bodyLimitBytes: server.bodyLimitBytes as number,
+      maxFeaturesPerRequest: server.maxFeaturesPerRequest as number,
+      maxPushRows: server.maxPushRows as number,
+      shutdownTimeoutMs: server.shutdownTimeout as number,
+      logLevel: server.logLevel as ServerConfig['server']['logLevel'],
+      docs: server.docs as boolean,
+    },
+    auth: {
+      mode: auth.mode as 'api-keys' | 'none',
+      keys: keys as unknown as ServerConfig['auth']['keys'],
+      ...(auth.keysFile === undefined ? {} : { keysFile: auth.keysFile as string }),
+    },
+    demo: {
+      enabled: demo.enabled as boolean,
+      entities: demo.entities as number,
+      zipfExponent: demo.zipfExponent as number,
+      writesPerSecond: demo.writesPerSecond as number,
+      lagMs: demo.lag as number,
+      tickMs: demo.tick as number,
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import {
+  type Clock,
+  createFeatureServer,
+  type FeatureServer,
+  type FeatureServerOptions,
+  type OnlineStore,
+  type Registry,
+  systemClock,
+} from '@granary/core';
+import type { DestinationStream, Logger } from 'pino';
+import { collectDefaultMetrics, Registry as PromRegistry } from 'prom-client';
+import { createApiKeyVerifier, loadApiKeys } from './auth/api-keys.js';
+import type { ServerConfig } from './config/server-config.js';
+import { createDemoFeed, type DemoFeed } from './demo/demo-feed.js';
+import { type AppContext, createApp, type GranaryApp } from './http/create-app.js';
+import { createLogger } from './http/create-logger.js';
+import { loadServerRegistry } from './registry/load-server-registry.js';
+import { createStore } from './store/create-store.js';
+import { createPromMetricsRecorder } from './telemetry/prom-metrics-recorder.js';
+
+/** Options of {@link createGranaryServer}. */
+export interface GranaryServerOptions {
+  /** The validated configuration (see `loadConfig`). */
+  config: ServerConfig;
+  /** Environment the API-key secrets are read from. Default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Clock of the engine and the demo feed. Default: the system clock. */
+  clock?: Clock;
+  /** Where pino writes. Default: stdout. */
+  logDestination?: DestinationStream;
+  /** A registry to use instead of `config.registry`. Default: none. */
+  registry?: Registry;
+  /** A store to use instead of creating `config.store`. Default: none. */
+  store?: OnlineStore;
+  /** Extra engine options (tests: `statsProvider`, `servedLog`, ...). Default: none. */
+  engineOptions?: Partial<FeatureServerOptions>;
+}
+
+/** A running (or ready to run) reference server. */
+export interface GranaryServer {
+  readonly app: GranaryApp;
+  readonly engine: FeatureServer;
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly demo: DemoFeed | undefined;
+  /** Listens on `config.server.host:port` (port 0 picks a free one); starts the demo feed; returns the base URL. */
+  listen(): Promise<string>;
+  /**
+   * Graceful shutdown: /readyz turns 503, the listener closes, in-flight requests drain for at most
+   * `server.shutdownTimeout` (then remaining connections are cut), the demo feed stops, and the engine and
+   * store close. Returns whether everything drained in time. Idempotent.
+   */
+  close(): Promise<{ drained: boolean }>;
+}
+
+/** Engine options from the config. */
+export function engineOptionsFrom(config: ServerConfig): Omit<FeatureServerOptions, 'registry' | 'store'> {
+  const e = config.engine;
+  return {
+    deadlineMs: e.deadlineMs,
+    maxDeadlineMs: e.maxDeadlineMs,
+    maxEntitiesPerRequest: e.maxEntitiesPerRequest,
+    storeTimeoutMs: e.storeTimeoutMs,
+    coalescing: e.coalescing,
+    batching: e.batching,
+    batchWindowMs: e.batchWindowMs,
+    maxBatchSize: e.maxBatchSize,
+    negativeCache: e.negativeCache,
+    hotKeys: e.hotKeys,
+    nearCache: e.nearCache,
+    lastKnownGood: e.lastKnownGood,
+    heartbeat: e.heartbeat,
+    circuitBreaker: e.circuitBreaker,
+    freshness: e.freshness,
+  };
+}
+
+/**
+ * Wires the reference server: registry, store (adapter imported on demand), serving engine with metrics in
+ * the server's own prom-client registry, API keys, the demo feed when enabled, and the Fastify app.
+ * Initialises the engine (which initialises the store); throws a ConfigError for bad configuration.
+ */
+export async function createGranaryServer(options: GranaryServerOptions): Promise<GranaryServer> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = createLogger(config.server.logLevel, options.logDestination);
+  const registry = options.registry ?? (await loadServerRegistry(config.registry));
+  const verifier =
+    config.auth.mode === 'none'
+      ? undefined
+      : createApiKeyVerifier(await loadApiKeys(config.auth, options.env ?? process.env));
+  if (!verifier) logger.warn('auth mode is none: every endpoint is open; use only on a trusted machine');
+  const store = options.store ?? (await createStore(config.store, clock));
+  const metrics = new PromRegistry();
+  collectDefaultMetrics({ register: metrics });
+  const engine = createFeatureServer({
+    ...engineOptionsFrom(config),
+    ...options.engineOptions,
+    registry,
+    store,
+    clock,
+    metrics: createPromMetricsRecorder(metrics),
+  });
+  try {
+    await engine.init({ signal: AbortSignal.timeout(Math.max(10_000, config.engine.storeTimeoutMs)) });
+  } catch (error) {
+    await engine.close().catch(() => {});
+    throw error;
+  }
+  const demo = config.demo.enabled
+    ? createDemoFeed({
+        engine,
+        registry,
+        config: config.demo,
+        clock,
+        logger: logger.child({ component: 'demo-feed' }),
+      })
+    : undefined;
+  const lifecycle = { shuttingDown: false };
+  const ctx: AppContext = {
+    config,
+    engine,
+    registry,
+    metrics,
+    verifier,
+    demo,
+    lifecycle,
+    limits: {
+      maxFeatures: config.server.maxFeaturesPerRequest,
+      maxEntities: config.engine.maxEntitiesPerRequest,
+      maxDeadlineMs: config.engine.maxDeadlineMs,
+      maxPushRows: config.server.maxPushRows,
+    },
+  };
+  let app: GranaryApp;
+  try {
+    app = await createApp(ctx, logger);
+  } catch (error) {
+    await engine.close().catch(() => {});
+    throw error;
+  }
+  let closing: Promise<{ drained: boolean }> | undefined;
+
+  return {
+    app,
+    engine,
+    config,
+    logger,
+    demo,
+    async listen() {
+      await demo?.start();
+      const address = await app.listen({ host: config.server.host, port: config.server.port });
+      const url = new URL(address);
+      if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
+      return url.origin;
+    },
+    close() {
+      closing ??= (async () => {
+        lifecycle.shuttingDown = true;
+        logger.info(
+          { timeoutMs: config.server.shutdownTimeoutMs },
+          'shutting down: draining in-flight requests',
+        );
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), config.server.shutdownTimeoutMs);
+        });
+        const drained = await Promise.race([app.close().then(() => true), timedOut]);
+        clearTimeout(timer);
+        if (!drained) {
+          logger.warn('shutdown timeout: closing the connections still open');
+          app.server.closeAllConnections();
+        }
+        await demo?.stop();
+        await engine.close();
+        logger.info({ drained }, 'stopped');
+        return { drained };
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FeatureServer, Registry } from '@granary/core';
+import Fastify, { type FastifyInstance, LogController, type RawServerDefault } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry as PromRegistry } from 'prom-client';
+import type { ApiKeyVerifier } from '../auth/api-keys.js';
+import type { ServerConfig } from '../config/server-config.js';
+import type { DemoFeed } from '../demo/demo-feed.js';
+import { registerDemoRoutes } from '../routes/demo-routes.js';
+import { registerFeastRoute } from '../routes/feast-route.js';
+import { registerFeaturesRoute } from '../routes/features-route.js';
+import { registerFreshnessRoute } from '../routes/freshness-route.js';
+import { registerHealthRoutes } from '../routes/health-routes.js';
+import { registerHotKeysRoute } from '../routes/hot-keys-route.js';
+import { registerMetricsRoute } from '../routes/metrics-route.js';
+import { registerPushRoute } from '../routes/push-route.js';
+import { ErrorResponse } from '../schemas/common-schemas.js';
+import type { RequestLimits } from '../schemas/features-schemas.js';
+import { createHttpMetrics } from '../telemetry/http-metrics.js';
+import type { ErrorBody } from './api-error.js';
+import { createAuthHook } from './auth-hook.js';
+import { toApiError } from './error-mapping.js';
+
+/** Everything the routes need. */
+export interface AppContext {
+  readonly config: ServerConfig;
+  readonly engine: FeatureServer;
+  readonly registry: Registry;
+  readonly metrics: PromRegistry;
+  /** Undefined in auth mode `none`. */
+  readonly verifier: ApiKeyVerifier | undefined;
+  readonly demo: DemoFeed | undefined;
+  readonly limits: RequestLimits;
+  /** Set when shutdown starts: /readyz answers 503 so load balancers stop sending traffic. */
+  readonly lifecycle: { shuttingDown: boolean };
+}
+
+/** The Fastify instance type of the server (TypeBox type provider, pino logger). */
+export type GranaryApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  Logger,
+  TypeBoxTypeProvider
+>;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Takes a well-formed `x-request-id` from the caller, or makes a UUID. */
+function requestId(req: IncomingMessage): string {
+  const h = req.headers['x-request-id'];
+  return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
+}
+
+/**
+ * Builds the Fastify app: request ids (`x-request-id` in and out, `requestId` in every log line), API-key
+ * auth per route scope, body limit, schema validation with errors naming the field, one error format,
+ * Prometheus HTTP metrics, the OpenAPI document at `/openapi.json`, and every route.
+ */
+export async function createApp(ctx: AppContext, logger: Logger): Promise<GranaryApp> {
+  const app: GranaryApp = buildFastify(ctx, logger);
+  return configure(app, ctx);
+}
+
+function buildFastify(ctx: AppContext, logger: Logger): GranaryApp {
+  return Fastify({
+    loggerInstance: logger,
+    genReqId: requestId,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    bodyLimit: ctx.config.server.bodyLimitBytes,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> {
+  const { config } = ctx;
+  app.addSchema(ErrorResponse);
+  if (config.server.docs) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Granary feature server',
+          version: '0.0.0',
+          description:
+            "Online feature serving: Granary's API (statuses, sources, ages) and Feast's /get-online-features. int64 values are decimal strings in Granary's API.",
+        },
+        components: {
+          securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+        },
+      },
+    });
+  }
+
+  const httpMetrics = createHttpMetrics(ctx.metrics);
+  app.addHook('onRequest', createAuthHook(ctx.verifier));
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    // While draining, keep-alive connections are closed after their response so shutdown can finish.
+    if (ctx.lifecycle.shuttingDown) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpMetrics.record(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const api = toApiError(error, config.server.bodyLimitBytes);
+    if (api.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: api.code, path: api.path, status: api.statusCode }, api.message);
+    const body: ErrorBody = {
+      error: {
+        code: api.code,
+        message: api.message,
+        ...(api.path === undefined ? {} : { path: api.path }),
+        retryable: api.retryable,
+        requestId: request.id,
+      },
+    };
+    reply.status(api.statusCode).type('application/json').send(JSON.stringify(body));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = {
+      error: {
+        code: 'NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        retryable: false,
+        requestId: request.id,
+      },
+    };
+    reply.status(404).type('application/json').send(JSON.stringify(body));
+  });
+
+  registerFeaturesRoute(app, ctx);
+  registerFeastRoute(app, ctx);
+  registerPushRoute(app, ctx);
+  registerFreshnessRoute(app, ctx);
+  registerHotKeysRoute(app, ctx);
+  registerHealthRoutes(app, ctx);
+  registerMetricsRoute(app, ctx);
+  if (ctx.demo) registerDemoRoutes(app, ctx, ctx.demo);
+  if (config.server.docs) {
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  }
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,71 @@
+import { decodeEntityKey, entityKeyFromString } from '@granary/core';
+import { Type } from 'typebox';
+import { ApiError } from '../http/api-error.js';
+import type { AppContext, GranaryApp } from '../http/create-app.js';
+import { ERROR_RESPONSES } from '../schemas/common-schemas.js';
+import { toWireKey } from '../wire/wire-value.js';
+
+/** `GET /v1/hot-keys?view=&n=` (scope `read`): the most requested keys, with their decoded join keys. */
+export function registerHotKeysRoute(app: GranaryApp, ctx: AppContext): void {
+  app.get(
+    '/v1/hot-keys',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'Most requested entity keys (heavy-hitter sketch estimates)',
+        tags: ['hot keys'],
+        security: [{ apiKey: [] }],
+        querystring: Type.Object(
+          {
+            view: Type.Optional(Type.String({ minLength: 1 })),
+            n: Type.Optional(
+              Type.String({
+                pattern: '^[1-9][0-9]{0,2}$',
+                description: 'Number of keys, 1 to 999. Default: 10.',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Unknown(), ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const { view, n } = request.query;
+      if (view !== undefined && !ctx.registry.views.has(view)) {
+        throw new ApiError(
+          400,
+          'UNKNOWN_VIEW',
+          `query.view: unknown view ${JSON.stringify(view)}`,
+          'query.view',
+        );
+      }
+      const hot = ctx.engine.hotKeys({
+        ...(view === undefined ? {} : { view }),
+        n: n === undefined ? 10 : Number(n),
+      });
+      const keys = hot.map((h) => {
+        const v = ctx.registry.views.get(h.view);
+        let key: Record<string, string | number> | string = h.key;
+        if (v) {
+          try {
+            key = toWireKey(decodeEntityKey(v.entity, entityKeyFromString(h.key)));
+          } catch {
+            key = h.key;
+          }
+        }
+        return {
+          view: h.view,
+          key,
+          count: h.count,
+          error: h.error,
+          share: h.share,
+          hot: h.hot,
+          cached: h.cached,
+        };
+      });
+      reply.type('application/json');
+      return JSON.stringify({ hotKeys: keys });
+    },
+  );
+}

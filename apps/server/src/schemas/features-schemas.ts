@@ -1,0 +1,88 @@
+import { Type } from 'typebox';
+import { JoinKeyValue, WireTimeSchema, WireValueSchema } from './common-schemas.js';
+
+/** Limits that shape the request schemas. */
+export interface RequestLimits {
+  readonly maxFeatures: number;
+  readonly maxEntities: number;
+  readonly maxDeadlineMs: number;
+  readonly maxPushRows: number;
+}
+
+/** Body of `POST /v1/features`. */
+export const featuresRequestSchema = (limits: RequestLimits) =>
+  Type.Object(
+    {
+      features: Type.Array(Type.String({ minLength: 3, maxLength: 300 }), {
+        minItems: 1,
+        maxItems: limits.maxFeatures,
+        description: 'Feature references view:feature; several views may be mixed.',
+      }),
+      entities: Type.Array(Type.Record(Type.String(), JoinKeyValue), {
+        minItems: 1,
+        maxItems: limits.maxEntities,
+        description: 'One record of join keys per entity, e.g. { "user_id": 42 }.',
+      }),
+      deadlineMs: Type.Optional(
+        Type.Number({
+          exclusiveMinimum: 0,
+          maximum: limits.maxDeadlineMs,
+          description: 'Overrides the default deadline.',
+        }),
+      ),
+      minEventTime: Type.Optional(WireTimeSchema),
+    },
+    { additionalProperties: false },
+  );
+
+const ServedFeature = Type.Object({
+  value: WireValueSchema,
+  status: Type.Union(['PRESENT', 'STALE', 'NOT_FOUND', 'UNAVAILABLE', 'BEHIND'].map((s) => Type.Literal(s))),
+  source: Type.Union(
+    ['store', 'cache', 'last_known_good', 'population', 'default', 'none'].map((s) => Type.Literal(s)),
+  ),
+  ageMs: Type.Union([Type.Number(), Type.Null()]),
+  eventTime: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Optional(Type.String()),
+});
+
+/** Response of `POST /v1/features` (documentation; the handler serialises it itself). */
+export const FeaturesResponse = Type.Object({
+  requestId: Type.String(),
+  servedAt: Type.String(),
+  degraded: Type.Boolean(),
+  counts: Type.Object({
+    byStatus: Type.Record(Type.String(), Type.Number()),
+    bySource: Type.Record(Type.String(), Type.Number()),
+  }),
+  entities: Type.Array(
+    Type.Object({
+      key: Type.Record(Type.String(), JoinKeyValue),
+      features: Type.Record(Type.String(), ServedFeature),
+    }),
+  ),
+});
+
+/** Body of `POST /v1/push`. */
+export const pushRequestSchema = (limits: RequestLimits) =>
+  Type.Object(
+    {
+      rows: Type.Array(
+        Type.Object(
+          {
+            view: Type.String({ minLength: 1 }),
+            key: Type.Record(Type.String(), JoinKeyValue),
+            values: Type.Record(Type.String(), WireValueSchema),
+            eventTime: WireTimeSchema,
+            eventTimes: Type.Optional(Type.Record(Type.String(), WireTimeSchema)),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: limits.maxPushRows },
+      ),
+    },
+    { additionalProperties: false },
+  );
+
+/** Response of `POST /v1/push`. */
+export const PushResponse = Type.Object({ written: Type.Integer() });

@@ -1,0 +1,106 @@
+import type { MetricLabels } from '@granary/core';
+import type { Registry } from 'prom-client';
+
+/** What prom-client's registry reads from a metric when it renders `/metrics`. */
+interface RenderedMetric {
+  name: string;
+  help: string;
+  type: 'counter' | 'histogram';
+  values: { labels: Record<string, string | number>; value: number; metricName?: string }[];
+  aggregator: 'sum';
+}
+
+/** The series key of a label set: its values in declared label order. */
+function seriesKey(labelNames: readonly string[], labels: MetricLabels | undefined): string {
+  let key = '';
+  if (labels) for (const n of labelNames) key += `${labels[n] ?? ''}\u0001`;
+  return key;
+}
+
+function pick(labelNames: readonly string[], labels: MetricLabels | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (labels) for (const n of labelNames) if (labels[n] !== undefined) out[n] = labels[n] as string;
+  return out;
+}
+
+/**
+ * A counter registered in a prom-client registry whose hot path is one string join and one Map lookup:
+ * prom-client's own counters hash a sorted copy of the label set on every increment, which showed up as
+ * a tenth of the server's CPU on wide responses (the engine counts every served value).
+ */
+export function registerFastCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+) {
+  const series = new Map<string, { labels: Record<string, string>; value: number }>();
+  registry.registerMetric({
+    name,
+    get: async (): Promise<RenderedMetric> => ({
+      name,
+      help,
+      type: 'counter',
+      aggregator: 'sum',
+      values: [...series.values()].map((s) => ({ labels: s.labels, value: s.value })),
+    }),
+  } as unknown as Parameters<Registry['registerMetric']>[0]);
+  return {
+    inc(labels: MetricLabels | undefined, value = 1): void {
+      const key = seriesKey(labelNames, labels);
+      const s = series.get(key);
+      if (s) s.value += value;
+      else series.set(key, { labels: pick(labelNames, labels), value });
+    },
+  };
+}
+
+/** A histogram with the same fast path as {@link registerFastCounter}; rendered like prom-client's. */
+export function registerFastHistogram(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+  buckets: readonly number[],
+) {
+  const bounds = [...buckets].sort((a, b) => a - b);
+  const series = new Map<
+    string,
+    { labels: Record<string, string>; counts: Float64Array; sum: number; count: number }
+  >();
+  registry.registerMetric({
+    name,
+    get: async (): Promise<RenderedMetric> => {
+      const values: RenderedMetric['values'] = [];
+      for (const s of series.values()) {
+        let cumulative = 0;
+        bounds.forEach((le, i) => {
+          cumulative += s.counts[i] as number;
+          values.push({ labels: { le, ...s.labels }, value: cumulative, metricName: `${name}_bucket` });
+        });
+        values.push({ labels: { le: '+Inf', ...s.labels }, value: s.count, metricName: `${name}_bucket` });
+        values.push({ labels: s.labels, value: s.sum, metricName: `${name}_sum` });
+        values.push({ labels: s.labels, value: s.count, metricName: `${name}_count` });
+      }
+      return { name, help, type: 'histogram', aggregator: 'sum', values };
+    },
+  } as unknown as Parameters<Registry['registerMetric']>[0]);
+  return {
+    observe(labels: MetricLabels | undefined, value: number): void {
+      const key = seriesKey(labelNames, labels);
+      let s = series.get(key);
+      if (!s) {
+        s = { labels: pick(labelNames, labels), counts: new Float64Array(bounds.length), sum: 0, count: 0 };
+        series.set(key, s);
+      }
+      s.sum += value;
+      s.count++;
+      for (let i = 0; i < bounds.length; i++) {
+        if (value <= (bounds[i] as number)) {
+          (s.counts as Float64Array)[i] = (s.counts[i] as number) + 1;
+          break;
+        }
+      }
+    },
+  };
+}
