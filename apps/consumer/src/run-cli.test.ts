@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { envName, SETTINGS } from './config-schema.js';
 import { runCli, usage } from './run-cli.js';
 
@@ -23,6 +23,7 @@ function io(env: Record<string, string> = {}) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'granary-consumer-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(
   join(dir, 'registry.yaml'),
   'entities:\n  - { name: user, joinKeys: [user_id] }\nviews:\n  - name: v\n    entity: user\n    maxAge: 1h\n    source: { topic: events }\n    features: [{ name: f, type: float64 }]\n',
