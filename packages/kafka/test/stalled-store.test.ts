@@ -118,10 +118,19 @@ describe('a stalled store', () => {
           what: 'event-time lag and heartbeat age to rise above 2 s',
         },
       );
-      const status = materializer.status();
-      expect(status.paused.length).toBeGreaterThan(0);
+      // While stalled, a partition alternates between paused (backing off) and a retry write that hangs
+      // until the write timeout, so wait for a paused moment instead of sampling one instant.
+      const status = await waitFor(
+        () => {
+          const s = materializer.status();
+          return s.paused.length > 0 &&
+            (metrics.value(KAFKA_METRIC_NAMES.pausedPartitions, { topic }) ?? 0) > 0
+            ? s
+            : undefined;
+        },
+        { what: 'a paused partition while the store hangs' },
+      );
       expect(status.lastWriteError).toMatch(/abort|deadline|timed? ?out/i);
-      expect(metrics.value(KAFKA_METRIC_NAMES.pausedPartitions, { topic })).toBeGreaterThan(0);
       expect(metrics.sum(KAFKA_METRIC_NAMES.storeWriteFailures)).toBeGreaterThan(0);
       await waitFor(() => materializer.lag().every((l) => (l.offsetLag ?? 0) > 0), {
         what: 'offset lag while stalled',
