@@ -6,7 +6,7 @@
 //  3. installs the workspace (frozen lockfile) when node_modules is missing or older than the lockfile;
 //  4. runs the task: `test` (services up, then every package's checks and tests), `start`, or `setup`.
 // Anything after `--` is passed to the task.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,35 +81,50 @@ function ensureInstalled(env) {
   if (run('pnpm', args, { env }) !== 0) fail('pnpm install failed');
 }
 
+// Runs a long-lived task, forwarding SIGINT/SIGTERM to it (so `timeout`, a supervisor or CI can stop the
+// server or the test run gracefully), and exits with its code.
+function runForwarding(cmd, args, opts = {}) {
+  const child = spawn(cmd, args, { stdio: 'inherit', cwd: ROOT, ...opts });
+  const forward = (signal) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('error', (e) => fail(`could not run ${cmd}: ${e.message}`));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 15 : 1)));
+}
+
 const [task = 'test', ...rest] = process.argv.slice(2);
 const nodeBin = ensureNode();
 if (nodeBin !== process.execPath) {
-  process.exit(run(nodeBin, [fileURLToPath(import.meta.url), task, ...rest]));
+  runForwarding(nodeBin, [fileURLToPath(import.meta.url), task, ...rest]);
+} else {
+  main();
 }
 
-const shimDir = ensurePnpm(nodeBin);
-const env = {
-  ...process.env,
-  PATH: [shimDir, dirname(nodeBin), join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(':'),
-  KAFKAJS_NO_PARTITIONER_WARNING: '1',
-};
-ensureInstalled(env);
+function main() {
+  const shimDir = ensurePnpm(nodeBin);
+  const env = {
+    ...process.env,
+    PATH: [shimDir, dirname(nodeBin), join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(':'),
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  };
+  ensureInstalled(env);
 
-const extra = rest[0] === '--' ? rest.slice(1) : rest;
-switch (task) {
-  case 'setup':
-    log(`ready: node ${process.versions.node}, pnpm on PATH via ${shimDir}`);
-    process.exit(0);
-    break;
-  case 'test':
-    process.exit(run(process.execPath, [join(ROOT, 'tooling', 'toolchain', 'test.mjs'), ...extra], { env }));
-    break;
-  case 'start':
-    process.exit(run('pnpm', ['--filter', '@granary/server', 'start', ...extra], { env }));
-    break;
-  case 'exec':
-    process.exit(run(extra[0], extra.slice(1), { env }));
-    break;
-  default:
-    fail(`unknown task '${task}' (expected test, start, setup or exec)`);
+  const extra = rest[0] === '--' ? rest.slice(1) : rest;
+  switch (task) {
+    case 'setup':
+      log(`ready: node ${process.versions.node}, pnpm on PATH via ${shimDir}`);
+      process.exit(0);
+      break;
+    case 'test':
+      runForwarding(process.execPath, [join(ROOT, 'tooling', 'toolchain', 'test.mjs'), ...extra], { env });
+      break;
+    case 'start':
+      runForwarding('pnpm', ['--filter', '@granary/server', 'start', ...extra], { env });
+      break;
+    case 'exec':
+      runForwarding(extra[0], extra.slice(1), { env });
+      break;
+    default:
+      fail(`unknown task '${task}' (expected test, start, setup or exec)`);
+  }
 }
