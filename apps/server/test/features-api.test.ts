@@ -329,6 +329,7 @@ describe('operational endpoints', () => {
       '/v1/push',
       '/v1/freshness',
       '/v1/hot-keys',
+      '/v1/status',
       '/healthz',
       '/readyz',
       '/metrics',

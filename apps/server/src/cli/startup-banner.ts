@@ -22,6 +22,7 @@ export function startupBanner(url: string, config: ServerConfig, registry: Regis
     '',
     `Granary feature server listening on ${url}`,
     `  store: ${config.store.type}${config.demo.enabled ? ' (demo feed running)' : ''}; auth: ${config.auth.mode}`,
+    `  status page: ${url}/`,
     ...(config.server.docs ? [`  OpenAPI: ${url}/openapi.json`] : []),
     '',
     'Try:',

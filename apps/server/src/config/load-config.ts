@@ -58,7 +58,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Serve
     const value: unknown = doc.toJS() ?? {};
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ConfigError(
-        'the root must be a mapping (registry, store, engine, server, auth, demo)',
+        'the root must be a mapping (registry, store, engine, server, auth, demo, status)',
         '',
         file,
       );
@@ -124,7 +124,7 @@ export function configFromObject(
   }
 }
 
-/** Resolves `registry.path`, `auth.keysFile` and `auth.keys[].secretFile` against the config file's folder. */
+/** Resolves `registry.path`, `auth.keysFile`, `status.auditReportPath` and `auth.keys[].secretFile` against the config file's folder. */
 function resolveRelativePaths(raw: Record<string, unknown>, base: string): void {
   const fix = (holder: unknown, key: string) => {
     if (typeof holder !== 'object' || holder === null) return;
@@ -133,6 +133,7 @@ function resolveRelativePaths(raw: Record<string, unknown>, base: string): void 
   };
   fix(raw.registry, 'path');
   fix(raw.auth, 'keysFile');
+  fix(raw.status, 'auditReportPath');
   const keys = (raw.auth as Record<string, unknown> | undefined)?.keys;
   if (Array.isArray(keys)) for (const k of keys) fix(k, 'secretFile');
 }

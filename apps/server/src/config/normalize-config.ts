@@ -80,6 +80,7 @@ export function normalizeConfig(raw: Rec): ServerConfig {
     );
   }
   const demo = c.demo as Rec;
+  const status = (c.status ?? {}) as Rec;
   return {
     registry,
     store: {
@@ -114,5 +115,6 @@ export function normalizeConfig(raw: Rec): ServerConfig {
       lagMs: demo.lag as number,
       tickMs: demo.tick as number,
     },
+    status: status.auditReportPath === undefined ? {} : { auditReportPath: status.auditReportPath as string },
   };
 }

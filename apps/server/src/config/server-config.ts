@@ -36,6 +36,13 @@ export interface ServerConfig {
   readonly server: HttpConfig;
   readonly auth: AuthConfig;
   readonly demo: DemoConfig;
+  readonly status: StatusConfig;
+}
+
+/** The status page at `GET /`. */
+export interface StatusConfig {
+  /** An auditor JSON report whose result the status page shows. Default: none ("no audit yet"). */
+  readonly auditReportPath?: string;
 }
 
 /** Serving-engine settings (see `FeatureServerOptions` in @granary/core). */
@@ -186,6 +193,7 @@ export const CONFIG_SPEC: Spec = s.object({
     lag: durationOrMs,
     tick: s.duration(true),
   }),
+  status: s.object({ auditReportPath: s.string() }),
 });
 
 /** Defaults of every setting, in the file's own (un-normalised) shape; documented in the README. */

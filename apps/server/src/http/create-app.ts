@@ -17,6 +17,7 @@ import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerHotKeysRoute } from '../routes/hot-keys-route.js';
 import { registerMetricsRoute } from '../routes/metrics-route.js';
 import { registerPushRoute } from '../routes/push-route.js';
+import { registerStatusRoutes } from '../routes/status-routes.js';
 import { ErrorResponse } from '../schemas/common-schemas.js';
 import type { RequestLimits } from '../schemas/features-schemas.js';
 import { createHttpMetrics } from '../telemetry/http-metrics.js';
@@ -142,6 +143,7 @@ async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> 
   registerHotKeysRoute(app, ctx);
   registerHealthRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
+  registerStatusRoutes(app, ctx);
   if (ctx.demo) registerDemoRoutes(app, ctx, ctx.demo);
   if (config.server.docs) {
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
