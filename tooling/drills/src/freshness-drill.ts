@@ -11,13 +11,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRegistry } from '@granary/core';
 import { createHeartbeatProducer } from '@granary/kafka';
-import { ensureServices } from '@granary/services';
+import { ensureServices, freePort } from '@granary/services';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'undici';
 
@@ -52,18 +51,6 @@ let tempDir: string | undefined;
 
 function log(message: string): void {
   process.stdout.write(`${message}\n`);
-}
-
-async function freePort(): Promise<number> {
-  return await new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));

@@ -25,3 +25,15 @@ export async function assertPortsFree(
     );
   }
 }
+
+/** A port the OS reports free on the loopback address right now (bind to port 0, read it, release it). */
+export function freePort(host = LOCALHOST): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const a = server.address();
+      server.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no free port'))));
+    });
+  });
+}

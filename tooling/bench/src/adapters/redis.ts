@@ -14,7 +14,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -33,7 +33,7 @@ import {
   type RedisOnlineStore,
   WRITTEN_AT_FIELD,
 } from '@granary/redis';
-import { ensureServices } from '@granary/services';
+import { ensureServices, freePort } from '@granary/services';
 import { Redis } from 'ioredis';
 import { createLatencyRecorder } from '../lib/latency.ts';
 import { machine, writeResult } from '../lib/machine.ts';
@@ -269,17 +269,6 @@ async function benchReads(url: string, prefix: string): Promise<WorkloadResult[]
     await store.close();
     await raw.quit();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      server.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 async function usedMemory(client: Redis): Promise<number> {

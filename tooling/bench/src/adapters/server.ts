@@ -22,11 +22,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureServices } from '@granary/services';
+import { ensureServices, freePort } from '@granary/services';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { machine, writeResult } from '../lib/machine.ts';
@@ -225,17 +224,6 @@ async function settle(url: string): Promise<void> {
 async function expectOk(res: Awaited<ReturnType<Pool['request']>>): Promise<void> {
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}: ${text.slice(0, 200)}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      server.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 /**
