@@ -15,7 +15,6 @@ import {
 import { batchGet, MAX_BATCH_GET_KEYS, readProjection } from './batch-reader.js';
 import { resolveClient } from './client.js';
 import { writeItem } from './item-writer.js';
-import { mapUntilFailure } from './map-until-failure.js';
 import { type DynamoDbOnlineStoreOptions, resolveOptions } from './options.js';
 import { scanKeys } from './scan.js';
 import { createSend } from './send.js';
@@ -100,7 +99,7 @@ export function createDynamoDbOnlineStore(options: DynamoDbOnlineStoreOptions = 
       throwIfAborted(opts?.signal);
       const prepared = prepareWrites(catalog, rows, { maxValueBytes: o.maxValueBytes, store: o.name });
       const items = mergeRows(prepared, o.name);
-      await mapUntilFailure(items, o.writeConcurrency, (item) => writeItem(writer, item, opts?.signal));
+      await mapConcurrent(items, o.writeConcurrency, (item) => writeItem(writer, item, opts?.signal));
     },
 
     async read(viewName, keys, features, opts) {
@@ -116,7 +115,7 @@ export function createDynamoDbOnlineStore(options: DynamoDbOnlineStoreOptions = 
         ...readProjection(features),
         ConsistentRead: opts?.consistent ?? o.consistentReads,
       };
-      const found = await mapUntilFailure(
+      const found = await mapConcurrent(
         chunk([...distinct.values()], MAX_BATCH_GET_KEYS),
         o.readConcurrency,
         (part) => batchGet(reader, table, part, request, opts?.signal),

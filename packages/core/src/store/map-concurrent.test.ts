@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mapUntilFailure } from './map-until-failure.js';
+import { mapConcurrent } from './chunk.js';
 
-describe('mapUntilFailure', () => {
+describe('mapConcurrent', () => {
   it('keeps order and limits concurrency', async () => {
     let inFlight = 0;
     let peak = 0;
-    const out = await mapUntilFailure([1, 2, 3, 4, 5], 2, async (x) => {
+    const out = await mapConcurrent([1, 2, 3, 4, 5], 2, async (x) => {
       peak = Math.max(peak, ++inFlight);
       await new Promise((r) => setTimeout(r, 5));
       inFlight--;
@@ -18,7 +18,7 @@ describe('mapUntilFailure', () => {
   it('starts nothing more after the first failure', async () => {
     const started: number[] = [];
     await expect(
-      mapUntilFailure([1, 2, 3, 4, 5, 6], 2, async (x) => {
+      mapConcurrent([1, 2, 3, 4, 5, 6], 2, async (x) => {
         started.push(x);
         await new Promise((r) => setTimeout(r, 5));
         if (x === 1) throw new Error('down');
@@ -26,6 +26,25 @@ describe('mapUntilFailure', () => {
       }),
     ).rejects.toThrow('down');
     await new Promise((r) => setTimeout(r, 30));
+    expect(started).toEqual([1, 2]);
+  });
+});
+
+describe('mapConcurrent with a signal', () => {
+  it('starts nothing after the signal aborts, and rejects with an AbortedError', async () => {
+    const ac = new AbortController();
+    const started: number[] = [];
+    const run = mapConcurrent(
+      [1, 2, 3, 4],
+      1,
+      async (x) => {
+        started.push(x);
+        if (x === 2) ac.abort();
+        return x;
+      },
+      { signal: ac.signal },
+    );
+    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
     expect(started).toEqual([1, 2]);
   });
 });
