@@ -22,6 +22,9 @@ import { createCellReader } from './stored-cell.js';
 import { planWrites, type ScriptCall } from './write-plan.js';
 import { WRITE_COMMAND } from './write-script.js';
 
+/** Distinct feature lists whose read plans are kept by content; past this the cache starts over. */
+const READ_PLAN_CACHE_SIZE = 1024;
+
 /** A Redis-backed OnlineStore, with the ioredis client and key layout exposed for tools and tests. */
 export interface RedisOnlineStore extends OnlineStore {
   /** The ioredis client (a `Redis` or a `Cluster`). Use it for inspection, not to write rows. */
@@ -101,17 +104,28 @@ export function createRedisOnlineStore(options: RedisOnlineStoreOptions): RedisO
   };
 
   // The fields and decoder of a (view, features) pair, cached on the features array (callers usually pass
-  // the same one again); the cached copy is compared element by element, so a mutated array is a miss.
+  // the same one again) and, for a new array with the same content, on the list itself (building a decoder
+  // compiles a function: far too slow per read). A cached copy is compared element by element, so a mutated
+  // array is a miss.
   const plans = new WeakMap<readonly string[], ReadPlan>();
+  const plansByList = new Map<string, ReadPlan>();
   const readPlan = (view: FeatureView, features: readonly string[]): ReadPlan => {
     const cached = plans.get(features);
     if (cached && cached.view === view && sameList(cached.features, features)) return cached;
+    const signature = `${view.name}\u0000${features.join('\u0000')}`;
+    const known = plansByList.get(signature);
+    if (known && known.view === view) {
+      plans.set(features, known);
+      return known;
+    }
     catalog.checkFeatures(view, features);
     const ids = fieldIds(view);
     const fields = features.map((f) => ids.get(f) as string);
     fields.push(WRITTEN_AT_FIELD);
     const plan = { view, features: [...features], fields, decoder: rowDecoder(view, features, cells, name) };
     plans.set(features, plan);
+    if (plansByList.size >= READ_PLAN_CACHE_SIZE) plansByList.clear();
+    plansByList.set(signature, plan);
     return plan;
   };
 
