@@ -113,4 +113,24 @@ describe('createLastKnownGoodCache', () => {
     lkg.rememberRow(view, 'k', {}, ['num']);
     expect(lkg.size).toBe(1);
   });
+
+  it('keeps the held row when a read brings nothing newer, and takes a tie-resolved value of the same time', () => {
+    const clock = createManualClock();
+    const lkg = createLastKnownGoodCache({ clock });
+    const t = clock.now();
+    const held = { num: { value: 1, eventTime: t, writtenAt: t + 1 } };
+    lkg.rememberRow(view, 'k', held, ['num']);
+    lkg.rememberRow(view, 'k', { num: { value: 1, eventTime: t, writtenAt: t + 1 } }, ['num']);
+    expect(lkg.get(view, 'k', 'num')).toBe(held.num); // the same write read again: nothing replaced
+    const tie = { num: { value: 7, eventTime: t, writtenAt: t + 1 } };
+    lkg.rememberRow(view, 'k', tie, ['num']);
+    expect(lkg.get(view, 'k', 'num')).toBe(tie.num); // same event time, another value: the store's winner
+    const rewritten = { num: { value: 7, eventTime: t, writtenAt: t + 5 } };
+    lkg.rememberRow(view, 'k', rewritten, ['num']);
+    expect(lkg.get(view, 'k', 'num')).toBe(rewritten.num);
+    const nan = { num: { value: Number.NaN, eventTime: t + 1 } };
+    lkg.rememberRow(view, 'k', nan, ['num']);
+    lkg.rememberRow(view, 'k', { num: { value: Number.NaN, eventTime: t + 1 } }, ['num']);
+    expect(lkg.get(view, 'k', 'num')).toBe(nan.num);
+  });
 });

@@ -31,10 +31,16 @@ export interface LastKnownGoodCache {
   clear(): void;
 }
 
+/** Equal values: primitives by value (bigint too), lists and bytes by identity (a re-read is a new object). */
+function sameValue(a: StoredFeature['value'], b: StoredFeature['value']): boolean {
+  return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
+}
+
 /**
  * Creates a {@link LastKnownGoodCache}. An entry is the row object the store returned (kept by reference,
- * never copied or mutated): remembering the next read of the same features only swaps the reference. Rows
- * are merged (a new object) only when the new row lacks a feature the held one has, or holds an older value.
+ * never copied or mutated). A read that brings nothing newer (the common case: the same values read again)
+ * keeps the held row; otherwise the reference is swapped, and rows are merged (a new object) only when the new
+ * row lacks a feature the held one has, or holds an older value.
  */
 export function createLastKnownGoodCache(options: LastKnownGoodOptions): LastKnownGoodCache {
   const cache = new LRUCache<string, ReadRow>({ max: options.maxEntries ?? 100_000 });
@@ -52,9 +58,23 @@ export function createLastKnownGoodCache(options: LastKnownGoodOptions): LastKno
     }
     return merged ?? row;
   };
+  // True when `held` already has every value of `row` (same write or a newer one): then the held row stays
+  // and the new one is left to die young, instead of every read promoting a fresh row to the old generation.
+  const covers = (held: ReadRow, row: ReadRow): boolean => {
+    for (const f in row) {
+      const h = held[f];
+      const r = row[f] as StoredFeature;
+      if (h === undefined || h.eventTime < r.eventTime) return false;
+      if (h.eventTime === r.eventTime && (h.writtenAt !== r.writtenAt || !sameValue(h.value, r.value)))
+        return false;
+    }
+    return true;
+  };
   const put = (k: string, row: ReadRow) => {
     const held = cache.get(k);
-    cache.set(k, held === undefined || held === row ? row : merge(held, row));
+    if (held === row) return;
+    if (held === undefined) cache.set(k, row);
+    else if (!covers(held, row)) cache.set(k, merge(held, row));
   };
   return {
     remember(view, keyString, feature, stored) {

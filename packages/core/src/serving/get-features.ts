@@ -9,6 +9,15 @@ import type { PlannedView, RequestPlan, RequestPlanner } from './request-planner
 import type { GetFeaturesResponse } from './response.js';
 import { assembleResponse, type RequiredFailure } from './response-assembly.js';
 
+/** The label set of each request outcome, frozen so recorders can cache their series by identity. */
+const OUTCOME_LABELS = {
+  ok: Object.freeze({ outcome: 'ok' }),
+  degraded: Object.freeze({ outcome: 'degraded' }),
+  rejected: Object.freeze({ outcome: 'rejected' }),
+  invalid: Object.freeze({ outcome: 'invalid' }),
+  aborted: Object.freeze({ outcome: 'aborted' }),
+} as const;
+
 /** The first required feature of `pv` this outcome cannot serve (fail-fast check), if any. */
 function requiredProblem(
   ctx: EngineContext,
@@ -51,7 +60,7 @@ export async function getFeatures(
     plan = planner.plan(request);
   } catch (error) {
     stats.requestsInvalid++;
-    metrics.requests.inc({ outcome: 'invalid' });
+    metrics.requests.inc(OUTCOME_LABELS.invalid);
     throw error;
   }
   stats.requests++;
@@ -75,8 +84,8 @@ async function run(
   const { metrics, stats } = ctx;
   const reject = (error: unknown, outcome: 'rejected' | 'aborted'): never => {
     stats.requestsRejected++;
-    metrics.requests.inc({ outcome });
-    metrics.requestDuration.observe({ outcome }, (performance.now() - started) / 1000);
+    metrics.requests.inc(OUTCOME_LABELS[outcome]);
+    metrics.requestDuration.observe(OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
     throw error;
   };
   if (callerSignal?.aborted) reject(abortError(callerSignal), 'aborted');
@@ -137,8 +146,8 @@ async function run(
   if (requiredFailures.length > 0) reject(requiredError(requiredFailures), 'rejected');
   if (response.degraded) stats.requestsDegraded++;
   const outcome = response.degraded ? 'degraded' : 'ok';
-  metrics.requests.inc({ outcome });
-  metrics.requestDuration.observe({ outcome }, (performance.now() - started) / 1000);
+  metrics.requests.inc(OUTCOME_LABELS[outcome]);
+  metrics.requestDuration.observe(OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
   return response;
 }
 

@@ -26,6 +26,13 @@ export interface ViewRuntimeOptions {
   readonly stats: ServingStats;
 }
 
+/** The distinct features the readers of a batch asked for, in first-asked order. */
+function union(items: readonly KeyRead[]): string[] {
+  const features = new Set<string>();
+  for (const item of items) for (const f of item.features) features.add(f);
+  return [...features];
+}
+
 /**
  * Builds the read path of one view: single flight (per key, feature-aware) over a micro-batcher whose
  * dispatch sends one store read per chunk of `maxReadBatch` distinct keys, with the union of the features
@@ -33,7 +40,7 @@ export interface ViewRuntimeOptions {
  */
 export function createViewRuntime(options: ViewRuntimeOptions): ViewRuntime {
   const { view, reader, metrics, stats } = options;
-  const labels = { view: view.name };
+  const labels = Object.freeze({ view: view.name });
   const chunkSize = Math.max(1, Math.min(options.maxReadBatch, Number.MAX_SAFE_INTEGER));
 
   const dispatch = async (
@@ -42,15 +49,17 @@ export function createViewRuntime(options: ViewRuntimeOptions): ViewRuntime {
   ): Promise<BatchResult<ReadRow>[]> => {
     const index = new Map<string, number>();
     const keys: EntityKey[] = [];
-    const features = new Set<string>();
+    // The common case (every reader asked for the same list, often one reader) passes that array on as is:
+    // no union to build, and stores may cache per-list read plans on the array's identity.
+    let shared: readonly string[] | undefined = items[0]?.features;
     for (const item of items) {
       if (!index.has(item.keyString)) {
         index.set(item.keyString, keys.length);
         keys.push(item.key);
       }
-      for (const f of item.features) features.add(f);
+      if (item.features !== shared) shared = undefined;
     }
-    const names = [...features];
+    const names = shared ?? union(items);
     const chunks: EntityKey[][] = [];
     for (let i = 0; i < keys.length; i += chunkSize) chunks.push(keys.slice(i, i + chunkSize));
     const results = await Promise.all(

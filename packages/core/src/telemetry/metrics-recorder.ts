@@ -7,7 +7,11 @@
  * label values are always bounded (view, feature, status, source, store, ...): never an entity key.
  */
 
-/** Label values of one series. Keys must be among the metric's declared label names. */
+/**
+ * Label values of one series. Keys must be among the metric's declared label names. The engine passes the
+ * same frozen object again for its hot series (per served value), so a recorder may cache a series by the
+ * identity of a frozen label object; an unfrozen one must be read by value on every call.
+ */
 export type MetricLabels = Readonly<Record<string, string>>;
 
 /** A monotonically increasing counter. */
