@@ -3,11 +3,12 @@ import type { AppContext, GranaryApp } from '../http/create-app.js';
 import { clientGoneSignal, DEADLINE_HEADER, requestDeadline } from '../http/request-deadline.js';
 import { ERROR_RESPONSES } from '../schemas/common-schemas.js';
 import { FeaturesResponse, featuresRequestSchema } from '../schemas/features-schemas.js';
-import { serializeFeaturesResponse } from '../wire/serialize-features-response.js';
+import { createFeaturesResponseSerializer } from '../wire/serialize-features-response.js';
 import { fromWireTime } from '../wire/wire-time.js';
 
 /** `POST /v1/features` (scope `read`): Granary's request and response, per entity and feature. */
 export function registerFeaturesRoute(app: GranaryApp, ctx: AppContext): void {
+  const serialize = createFeaturesResponseSerializer();
   app.post(
     '/v1/features',
     {
@@ -49,7 +50,7 @@ export function registerFeaturesRoute(app: GranaryApp, ctx: AppContext): void {
         ...(minEventTime === undefined ? {} : { minEventTime }),
       });
       reply.type('application/json');
-      return serializeFeaturesResponse(response);
+      return serialize(response);
     },
   );
 }

@@ -1,6 +1,6 @@
 import type { GetFeaturesResponse } from '@granary/core';
 import { describe, expect, it } from 'vitest';
-import { serializeFeaturesResponse } from './serialize-features-response.js';
+import { createFeaturesResponseSerializer } from './serialize-features-response.js';
 import { toWireTime, toWireValue } from './wire-value.js';
 
 /** The documented shape built the slow, obvious way. */
@@ -66,8 +66,44 @@ describe('serializeFeaturesResponse', () => {
         { key: { user_id: 2 }, features: { 'v:i': { ...base, value: -5n, eventTime: t - 1000 } } },
       ],
     };
-    const fast = serializeFeaturesResponse(r);
+    const serialize = createFeaturesResponseSerializer();
+    const fast = serialize(r).toString('utf8');
     expect(fast).toBe(reference(r));
     expect(JSON.parse(fast).entities[0].features['v:s'].value).toBe('he said "hi"\n');
+  });
+
+  it('reuses its buffer across responses, grows past it, and keeps earlier results intact', () => {
+    const serialize = createFeaturesResponseSerializer();
+    const t = Date.UTC(2026, 10, 26, 8, 0, 0, 0);
+    const one = (n: number, text: string): GetFeaturesResponse => ({
+      requestId: `r${n}`,
+      servedAt: t,
+      degraded: false,
+      counts: {
+        byStatus: { PRESENT: n, STALE: 0, NOT_FOUND: 0, UNAVAILABLE: 0, BEHIND: 0 },
+        bySource: { store: n, cache: 0, last_known_good: 0, population: 0, default: 0, none: 0 },
+      },
+      entities: Array.from({ length: n }, (_, i) => ({
+        key: { user_id: i },
+        features: {
+          'v:s': {
+            value: text,
+            status: 'PRESENT' as const,
+            source: 'store' as const,
+            ageMs: i * 1_000_003,
+            eventTime: t - i,
+          },
+        },
+      })),
+    });
+    const small = one(2, 'grüße 👋');
+    const big = one(3000, 'x'.repeat(40)); // well past the initial 64 KiB
+    const a = serialize(small);
+    const b = serialize(big);
+    const c = serialize(small);
+    expect(b.length).toBeGreaterThan(65_536);
+    expect(a.toString()).toBe(reference(small));
+    expect(b.toString()).toBe(reference(big));
+    expect(c.equals(a)).toBe(true);
   });
 });
