@@ -10,7 +10,7 @@ import {
   type WriteRow,
 } from '@granary/core';
 import { createRedisOnlineStore } from '@granary/redis';
-import { serviceEndpoints } from '@granary/services';
+import { deleteRedisKeysByPrefix, serviceEndpoints } from '@granary/services';
 import { Redis } from 'ioredis';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,12 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (STORE_KIND === 'redis') {
     const redis = new Redis(serviceEndpoints().redis.url);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteRedisKeysByPrefix(redis, keyPrefix);
     await redis.quit();
   }
   await producer?.disconnect();

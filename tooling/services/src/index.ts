@@ -11,6 +11,7 @@ export { ensureServices } from './ensure.ts';
 export { ServiceError, ServicesError } from './errors.ts';
 export { parseServiceNames, SERVICE_NAMES, type ServiceName } from './names.ts';
 export { freePort } from './ports.ts';
+export { deleteRedisKeysByPrefix } from './redis-cleanup.ts';
 export { type ServiceStatus, status } from './status.ts';
 export {
   type CreateProxyOptions,

@@ -13,7 +13,7 @@ import {
 } from '@granary/core';
 import { type ParquetRow, writeParquet } from '@granary/duckdb';
 import { createRedisOnlineStore } from '@granary/redis';
-import { serviceEndpoints } from '@granary/services';
+import { deleteRedisKeysByPrefix, serviceEndpoints } from '@granary/services';
 import { Redis } from 'ioredis';
 
 export const MIN = 60_000;
@@ -158,12 +158,7 @@ export function uniquePrefix(name: string): string {
 export async function deletePrefix(prefix: string): Promise<void> {
   const redis = new Redis(serviceEndpoints().redis.url);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteRedisKeysByPrefix(redis, prefix);
   } finally {
     redis.quit();
   }

@@ -24,7 +24,7 @@ import {
 } from '@granary/core';
 import { createKafkaMaterializer, encodeFeatureEvent, KAFKA_METRIC_NAMES } from '@granary/kafka';
 import { createRedisOnlineStore } from '@granary/redis';
-import { ensureServices } from '@granary/services';
+import { deleteRedisKeysByPrefix, ensureServices } from '@granary/services';
 import { Redis } from 'ioredis';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { machine, writeResult } from '../lib/machine.ts';
@@ -207,12 +207,7 @@ async function main(): Promise<void> {
   } finally {
     await redisStore.close().catch(() => {});
     const redis = new Redis(endpoints.redis.url);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteRedisKeysByPrefix(redis, keyPrefix);
     await redis.quit();
     await admin.deleteTopics({ topics: [topic, dlq] }).catch(() => {});
     await admin.disconnect();

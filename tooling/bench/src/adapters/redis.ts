@@ -33,7 +33,7 @@ import {
   type RedisOnlineStore,
   WRITTEN_AT_FIELD,
 } from '@granary/redis';
-import { ensureServices, freePort } from '@granary/services';
+import { deleteRedisKeysByPrefix, ensureServices, freePort } from '@granary/services';
 import { Redis } from 'ioredis';
 import { createLatencyRecorder } from '../lib/latency.ts';
 import { machine, writeResult } from '../lib/machine.ts';
@@ -260,12 +260,7 @@ async function benchReads(url: string, prefix: string): Promise<WorkloadResult[]
     }
     return out;
   } finally {
-    let cursor = '0';
-    do {
-      const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await raw.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteRedisKeysByPrefix(raw, prefix);
     await store.close();
     await raw.quit();
   }
