@@ -3,6 +3,7 @@ import {
   createFeatureServer,
   type FeatureServer,
   type FeatureServerOptions,
+  type FileStatsProvider,
   type OnlineStore,
   type Registry,
   systemClock,
@@ -12,6 +13,8 @@ import { collectDefaultMetrics, Registry as PromRegistry } from 'prom-client';
 import { createApiKeyVerifier, loadApiKeys } from './auth/api-keys.js';
 import type { ServerConfig } from './config/server-config.js';
 import { createDemoFeed, type DemoFeed } from './demo/demo-feed.js';
+import { createPopulationStatsProvider } from './engine/population-stats.js';
+import { servedLogOptionsFrom } from './engine/served-log-options.js';
 import { type AppContext, createApp, type GranaryApp } from './http/create-app.js';
 import { createLogger } from './http/create-logger.js';
 import { loadServerRegistry } from './registry/load-server-registry.js';
@@ -30,9 +33,13 @@ export interface GranaryServerOptions {
   logDestination?: DestinationStream;
   /** A registry to use instead of `config.registry`. Default: none. */
   registry?: Registry;
-  /** A store to use instead of creating `config.store`. Default: none. */
+  /** A store to use instead of creating `config.store` (the primary). Default: none. */
   store?: OnlineStore;
-  /** Extra engine options (tests: `statsProvider`, `servedLog`, ...). Default: none. */
+  /**
+   * Extra engine options (tests: `statsProvider`, `servedLog`, ...), over the ones from the config; a
+   * `secondaryStore`, `statsProvider` or `servedLog` given here replaces `store.secondary`,
+   * `engine.populationStats` or `servedLog` (which are then not created). Default: none.
+   */
   engineOptions?: Partial<FeatureServerOptions>;
 }
 
@@ -47,14 +54,20 @@ export interface GranaryServer {
   listen(): Promise<string>;
   /**
    * Graceful shutdown: /readyz turns 503, the listener closes, in-flight requests drain for at most
-   * `server.shutdownTimeout` (then remaining connections are cut), the demo feed stops, and the engine and
-   * store close. Returns whether everything drained in time. Idempotent.
+   * `server.shutdownTimeout` (then remaining connections are cut), the demo feed stops, and the engine
+   * closes with the served log (flushed) and both stores; the population statistics refresh stops. Returns
+   * whether everything drained in time. Idempotent.
    */
   close(): Promise<{ drained: boolean }>;
 }
 
-/** Engine options from the config. */
-export function engineOptionsFrom(config: ServerConfig): Omit<FeatureServerOptions, 'registry' | 'store'> {
+/**
+ * Engine options from the config: the plain settings. The objects the config describes (the secondary store,
+ * the stats provider, the served-log sink) are created by {@link createGranaryServer}.
+ */
+export function engineOptionsFrom(
+  config: ServerConfig,
+): Omit<FeatureServerOptions, 'registry' | 'store' | 'secondaryStore' | 'statsProvider' | 'servedLog'> {
   const e = config.engine;
   return {
     deadlineMs: e.deadlineMs,
@@ -72,6 +85,7 @@ export function engineOptionsFrom(config: ServerConfig): Omit<FeatureServerOptio
     heartbeat: e.heartbeat,
     circuitBreaker: e.circuitBreaker,
     freshness: e.freshness,
+    ...(e.hedgeDelayMs === undefined ? {} : { hedgeDelayMs: e.hedgeDelayMs }),
   };
 }
 
@@ -93,18 +107,49 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
   const store = options.store ?? (await createStore(config.store, clock));
   const metrics = new PromRegistry();
   collectDefaultMetrics({ register: metrics });
-  const engine = createFeatureServer({
-    ...engineOptionsFrom(config),
-    ...options.engineOptions,
-    registry,
-    store,
-    clock,
-    metrics: createPromMetricsRecorder(metrics),
-  });
+  let secondaryStore: OnlineStore | undefined;
+  let statsProvider: FileStatsProvider | undefined;
+  let engine: FeatureServer;
+  try {
+    const secondary = config.store.secondary;
+    if (secondary && !options.engineOptions?.secondaryStore) {
+      secondaryStore = await createStore(secondary, clock, 'store.secondary');
+    }
+    const stats = config.engine.populationStats;
+    if (stats && !options.engineOptions?.statsProvider) {
+      statsProvider = createPopulationStatsProvider(stats, { clock, logger });
+    }
+    engine = createFeatureServer({
+      ...engineOptionsFrom(config),
+      ...(secondaryStore ? { secondaryStore } : {}),
+      ...(statsProvider ? { statsProvider } : {}),
+      ...(config.servedLog && !options.engineOptions?.servedLog
+        ? { servedLog: servedLogOptionsFrom(config.servedLog) }
+        : {}),
+      ...options.engineOptions,
+      registry,
+      store,
+      clock,
+      metrics: createPromMetricsRecorder(metrics),
+    });
+  } catch (error) {
+    // Nothing owns the stores yet: close what was created.
+    statsProvider?.close();
+    await store.close().catch(() => {});
+    await secondaryStore?.close().catch(() => {});
+    throw error;
+  }
+  const closeEngine = async () => {
+    try {
+      await engine.close();
+    } finally {
+      statsProvider?.close();
+    }
+  };
   try {
     await engine.init({ signal: AbortSignal.timeout(Math.max(10_000, config.engine.storeTimeoutMs)) });
   } catch (error) {
-    await engine.close().catch(() => {});
+    await closeEngine().catch(() => {});
     throw error;
   }
   const demo = config.demo.enabled
@@ -136,7 +181,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
   try {
     app = await createApp(ctx, logger);
   } catch (error) {
-    await engine.close().catch(() => {});
+    await closeEngine().catch(() => {});
     throw error;
   }
   let closing: Promise<{ drained: boolean }> | undefined;
@@ -172,7 +217,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
           app.server.closeAllConnections();
         }
         await demo?.stop();
-        await engine.close();
+        await closeEngine();
         logger.info({ drained }, 'stopped');
         return { drained };
       })();

@@ -21,7 +21,7 @@ export function startupBanner(url: string, config: ServerConfig, registry: Regis
   const lines = [
     '',
     `Granary feature server listening on ${url}`,
-    `  store: ${config.store.type}${config.demo.enabled ? ' (demo feed running)' : ''}; auth: ${config.auth.mode}`,
+    `  store: ${config.store.type}${config.store.secondary ? ` (secondary: ${config.store.secondary.type})` : ''}${config.demo.enabled ? ' (demo feed running)' : ''}; auth: ${config.auth.mode}`,
     `  status page: ${url}/`,
     ...(config.server.docs ? [`  OpenAPI: ${url}/openapi.json`] : []),
     '',

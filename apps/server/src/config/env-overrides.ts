@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 
 /** Top-level sections that environment variables may override. */
-const SECTIONS = ['registry', 'store', 'engine', 'server', 'auth', 'demo', 'status'] as const;
+const SECTIONS = ['registry', 'store', 'engine', 'servedLog', 'server', 'auth', 'demo', 'status'] as const;
 
 /** One override taken from the environment. */
 export interface EnvOverride {

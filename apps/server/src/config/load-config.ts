@@ -58,7 +58,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Serve
     const value: unknown = doc.toJS() ?? {};
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ConfigError(
-        'the root must be a mapping (registry, store, engine, server, auth, demo, status)',
+        'the root must be a mapping (registry, store, engine, servedLog, server, auth, demo, status)',
         '',
         file,
       );
@@ -90,7 +90,14 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Serve
   } catch (error) {
     if (!(error instanceof SpecProblem)) throw error;
     const path = formatPath(error.path);
-    const o = fromEnv(error.path);
+    const parent = error.path.slice(0, -1);
+    // A required field missing from a section that only the environment created (the file lacks it).
+    const section = formatPath(parent);
+    const o =
+      fromEnv(error.path) ??
+      (parent.length > 0 && locate(parent) === undefined
+        ? overrides.find((v) => v.path.join('.').startsWith(`${section}.`))
+        : undefined);
     if (o) throw new ConfigError(error.problem, path, `environment ${o.variable}`);
     const line = locate(error.path);
     throw new ConfigError(
@@ -124,7 +131,10 @@ export function configFromObject(
   }
 }
 
-/** Resolves `registry.path`, `auth.keysFile`, `status.auditReportPath` and `auth.keys[].secretFile` against the config file's folder. */
+/**
+ * Resolves `registry.path`, `auth.keysFile`, `status.auditReportPath`, `auth.keys[].secretFile`,
+ * `engine.populationStats.path` and `servedLog.sink.path` against the config file's folder.
+ */
 function resolveRelativePaths(raw: Record<string, unknown>, base: string): void {
   const fix = (holder: unknown, key: string) => {
     if (typeof holder !== 'object' || holder === null) return;
@@ -134,6 +144,8 @@ function resolveRelativePaths(raw: Record<string, unknown>, base: string): void 
   fix(raw.registry, 'path');
   fix(raw.auth, 'keysFile');
   fix(raw.status, 'auditReportPath');
+  fix((raw.engine as Record<string, unknown> | undefined)?.populationStats, 'path');
+  fix((raw.servedLog as Record<string, unknown> | undefined)?.sink, 'path');
   const keys = (raw.auth as Record<string, unknown> | undefined)?.keys;
   if (Array.isArray(keys)) for (const k of keys) fix(k, 'secretFile');
 }

@@ -1,5 +1,14 @@
 import { checkSpec, SpecProblem } from './config-spec.js';
-import { CONFIG_DEFAULTS, CONFIG_SPEC, type EngineConfig, type ServerConfig } from './server-config.js';
+import {
+  CONFIG_DEFAULTS,
+  CONFIG_SPEC,
+  type EngineConfig,
+  type PopulationStatsConfig,
+  type ServedLogConfig,
+  type ServerConfig,
+  STORE_TYPES,
+  type StoreConfig,
+} from './server-config.js';
 
 type Rec = Record<string, unknown>;
 
@@ -21,6 +30,65 @@ function ms<T extends Rec>(value: unknown, renames: Record<string, string>): T |
   const out: Rec = {};
   for (const [k, v] of Object.entries(value as Rec)) out[renames[k] ?? k] = v;
   return out as T;
+}
+
+/** Drops the keys whose value is `undefined` (so optional fields stay absent, not `undefined`). */
+function defined<T extends Rec>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A checked store section; `type` has no default in `store.secondary`, so it is required there. */
+function storeSection(store: Rec, path: string[]): StoreConfig {
+  if (store.type === undefined) {
+    throw new SpecProblem([...path, 'type'], `is required; must be one of ${STORE_TYPES.join(', ')}`);
+  }
+  return {
+    type: store.type as StoreConfig['type'],
+    memory: (store.memory ?? {}) as Rec,
+    redis: (store.redis ?? {}) as Rec,
+    redisCluster: (store.redisCluster ?? {}) as Rec,
+    dynamodb: (store.dynamodb ?? {}) as Rec,
+    cassandra: (store.cassandra ?? {}) as Rec,
+  };
+}
+
+function populationStats(value: unknown): PopulationStatsConfig | undefined {
+  if (value === undefined || value === false) return undefined;
+  const p = value as Rec;
+  if (p.path === undefined) {
+    throw new SpecProblem(
+      ['engine', 'populationStats', 'path'],
+      'is required (a population statistics file)',
+    );
+  }
+  return defined({
+    path: p.path as string,
+    refreshIntervalMs: p.refreshInterval as number | undefined,
+    maxAgeMs: p.maxAge as number | undefined,
+  });
+}
+
+function servedLog(value: unknown): ServedLogConfig | undefined {
+  if (value === undefined || value === false) return undefined;
+  const l = value as Rec;
+  const sink = (l.sink ?? {}) as Rec;
+  if (sink.path === undefined) {
+    throw new SpecProblem(
+      ['servedLog', 'sink', 'path'],
+      'is required (the JSONL file records are appended to)',
+    );
+  }
+  return defined({
+    sampleRate: l.sampleRate as number | undefined,
+    maxBuffered: l.maxBuffered as number | undefined,
+    maxBatch: l.maxBatch as number | undefined,
+    flushIntervalMs: l.flushInterval as number | undefined,
+    sink: defined({
+      type: (sink.type ?? 'jsonl') as 'jsonl',
+      path: sink.path as string,
+      bufferBytes: sink.bufferBytes as number | undefined,
+    }),
+  });
 }
 
 /**
@@ -58,7 +126,18 @@ export function normalizeConfig(raw: Rec): ServerConfig {
     circuitBreaker: ms(e.circuitBreaker, { halfOpenAfter: 'halfOpenAfterMs' }) || {},
     freshness:
       ms(e.freshness, { shortWindow: 'shortWindowMs', longWindow: 'longWindowMs', slot: 'slotMs' }) || {},
+    ...defined({
+      hedgeDelayMs: e.hedgeDelay as number | undefined,
+      populationStats: populationStats(e.populationStats),
+    }),
   };
+  const secondary =
+    store.secondary === undefined || store.secondary === false
+      ? undefined
+      : storeSection(store.secondary as Rec, ['store', 'secondary']);
+  if (engine.hedgeDelayMs !== undefined && secondary === undefined) {
+    throw new SpecProblem(['engine', 'hedgeDelay'], 'needs store.secondary (reads are hedged to it)');
+  }
   if (engine.deadlineMs > engine.maxDeadlineMs) {
     throw new SpecProblem(['engine', 'deadline'], 'must not exceed engine.maxDeadline');
   }
@@ -83,15 +162,9 @@ export function normalizeConfig(raw: Rec): ServerConfig {
   const status = (c.status ?? {}) as Rec;
   return {
     registry,
-    store: {
-      type: store.type as ServerConfig['store']['type'],
-      memory: (store.memory ?? {}) as Rec,
-      redis: (store.redis ?? {}) as Rec,
-      redisCluster: (store.redisCluster ?? {}) as Rec,
-      dynamodb: (store.dynamodb ?? {}) as Rec,
-      cassandra: (store.cassandra ?? {}) as Rec,
-    },
+    store: { ...storeSection(store, ['store']), ...(secondary === undefined ? {} : { secondary }) },
     engine,
+    ...defined({ servedLog: servedLog(c.servedLog) }),
     server: {
       host: server.host as string,
       port: server.port as number,

@@ -23,20 +23,55 @@ export interface ApiKeyConfig {
 export interface ServerConfig {
   /** Where the registry comes from: a file, an inline document, or the built-in demo registry. */
   readonly registry: { readonly path?: string; readonly inline?: unknown; readonly demo?: boolean };
-  readonly store: {
-    readonly type: StoreType;
-    /** Options per adapter, passed to the adapter's factory (see its `options.ts`). */
-    readonly memory: Readonly<Record<string, unknown>>;
-    readonly redis: Readonly<Record<string, unknown>>;
-    readonly redisCluster: Readonly<Record<string, unknown>>;
-    readonly dynamodb: Readonly<Record<string, unknown>>;
-    readonly cassandra: Readonly<Record<string, unknown>>;
+  readonly store: StoreConfig & {
+    /**
+     * A second store with the same data (same shape as `store`), for failover and hedging
+     * (`secondaryStore` of the engine). Default: none.
+     */
+    readonly secondary?: StoreConfig;
   };
   readonly engine: EngineConfig;
+  /** The served-feature log (`servedLog` of the engine). Default: none (nothing is logged). */
+  readonly servedLog?: ServedLogConfig;
   readonly server: HttpConfig;
   readonly auth: AuthConfig;
   readonly demo: DemoConfig;
   readonly status: StatusConfig;
+}
+
+/** One store section: the adapter type and the options of each adapter. */
+export interface StoreConfig {
+  readonly type: StoreType;
+  /** Options per adapter, passed to the adapter's factory (see its `options.ts`). */
+  readonly memory: Readonly<Record<string, unknown>>;
+  readonly redis: Readonly<Record<string, unknown>>;
+  readonly redisCluster: Readonly<Record<string, unknown>>;
+  readonly dynamodb: Readonly<Record<string, unknown>>;
+  readonly cassandra: Readonly<Record<string, unknown>>;
+}
+
+/** The served-feature log: sampling and buffering (see `ServedLogOptions` in @granary/core) and its sink. */
+export interface ServedLogConfig {
+  /** Share of entity keys logged, in [0, 1]. Default: the engine's (0.01). */
+  readonly sampleRate?: number;
+  /** Records buffered in memory before new ones are dropped. Default: the engine's (10000). */
+  readonly maxBuffered?: number;
+  /** Records per sink write. Default: the engine's (500). */
+  readonly maxBatch?: number;
+  /** Buffered records are written at least this often, ms. Default: the engine's (1000). */
+  readonly flushIntervalMs?: number;
+  /** Where records go: `jsonl` appends one JSON object per line to `path`. */
+  readonly sink: { readonly type: 'jsonl'; readonly path: string; readonly bufferBytes?: number };
+}
+
+/** Population statistics for the engine's `population` fallback step (a file the auditor publishes). */
+export interface PopulationStatsConfig {
+  /** The statistics file (`granary-auditor --publish-stats`). */
+  readonly path: string;
+  /** How often the file is re-read, ms; 0 disables. Default: 60000. */
+  readonly refreshIntervalMs?: number;
+  /** Statistics computed longer ago than this are not served, ms. Default: no limit. */
+  readonly maxAgeMs?: number;
 }
 
 /** The status page at `GET /`. */
@@ -69,6 +104,10 @@ export interface EngineConfig {
     atRiskBurnRate?: number;
     minSamples?: number;
   };
+  /** Hedge a primary read to `store.secondary` after this many ms. Default: none (no hedging). */
+  readonly hedgeDelayMs?: number;
+  /** Population statistics file served by the `population` fallback step. Default: none. */
+  readonly populationStats?: PopulationStatsConfig;
 }
 
 /** HTTP settings. */
@@ -108,22 +147,25 @@ export interface DemoConfig {
 const durationOrMs = s.duration();
 const open = (fields: Record<string, Spec> = {}) => s.object(fields, true);
 
+/** The fields of a store section (`store` and `store.secondary`). */
+const STORE_FIELDS: Record<string, Spec> = {
+  type: s.enum(...STORE_TYPES),
+  memory: s.object({ maxValueBytes: s.int(1), name: s.string() }),
+  redis: open({ url: s.string(), keyPrefix: s.string(false), timeoutMs: s.int(1), batchSize: s.int(1) }),
+  redisCluster: open({
+    nodes: s.oneOf('a list of "host:port" or a comma-separated string', s.list(s.any(), true), s.string()),
+    keyPrefix: s.string(false),
+    timeoutMs: s.int(1),
+    batchSize: s.int(1),
+  }),
+  dynamodb: open(),
+  cassandra: open(),
+};
+
 /** The shape of the configuration file. Durations take units (`"250ms"`, `"5s"`); sizes are bytes. */
 export const CONFIG_SPEC: Spec = s.object({
   registry: s.object({ path: s.string(), inline: s.any(), demo: s.bool() }),
-  store: s.object({
-    type: s.enum(...STORE_TYPES),
-    memory: s.object({ maxValueBytes: s.int(1), name: s.string() }),
-    redis: open({ url: s.string(), keyPrefix: s.string(false), timeoutMs: s.int(1), batchSize: s.int(1) }),
-    redisCluster: open({
-      nodes: s.oneOf('a list of "host:port" or a comma-separated string', s.list(s.any(), true), s.string()),
-      keyPrefix: s.string(false),
-      timeoutMs: s.int(1),
-      batchSize: s.int(1),
-    }),
-    dynamodb: open(),
-    cassandra: open(),
-  }),
+  store: s.object({ ...STORE_FIELDS, secondary: s.falseOr(s.object(STORE_FIELDS)) }),
   engine: s.object({
     deadline: s.duration(true),
     maxDeadline: s.duration(true),
@@ -162,7 +204,20 @@ export const CONFIG_SPEC: Spec = s.object({
       atRiskBurnRate: s.number(0),
       minSamples: s.int(0),
     }),
+    hedgeDelay: durationOrMs,
+    populationStats: s.falseOr(
+      s.object({ path: s.string(), refreshInterval: durationOrMs, maxAge: s.duration(true) }),
+    ),
   }),
+  servedLog: s.falseOr(
+    s.object({
+      sampleRate: s.number(0, 1),
+      maxBuffered: s.int(1),
+      maxBatch: s.int(1),
+      flushInterval: s.duration(true),
+      sink: s.object({ type: s.enum('jsonl'), path: s.string(), bufferBytes: s.int(1) }),
+    }),
+  ),
   server: s.object({
     host: s.string(),
     port: s.int(0, 65535),
