@@ -40,7 +40,7 @@ export function createJsonBuffer(initialBytes = 65_536): JsonBuffer {
     },
     raw(s) {
       ensure(s.length * 3);
-      pos += buf.utf8Write(s, pos);
+      pos += buf.write(s, pos, 'utf8');
     },
     uint(n) {
       if (n < 10) {
