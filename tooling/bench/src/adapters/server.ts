@@ -7,29 +7,33 @@
  *   node tooling/bench/src/adapters/server.ts --quick         # fewer and shorter steps (about 2 minutes)
  *   nice -n -10 node tooling/bench/src/adapters/server.ts     # as root on a busy machine: run ahead of other work
  *   ... --only 1x50,baseline                                  # some workloads only
+ *   ... --rates 1000,2000                                     # these arrival rates instead of the ladders
+ *   ... --server-flags "--max-semi-space-size=16"             # V8 flags of the server processes
  *   ... --shared-redis                                        # use tooling/services' Redis instead of an own one
  *
+ * Load comes from Vegeta (lib/vegeta.ts: built once with `go install`), a separate process, so the
+ * generator's own pauses are not the server's; requests are precomputed and sent round-robin.
  * Workloads: `1x50` (POST /v1/features, 1 entity x 50 float64 features) and `100x20` (100 entities x 20
  * features), keys uniform over 10,000 populated entities (no hot keys, so every request reads Redis), and
  * `baseline` (GET on a Fastify hello-world app), and `1x50-nolkg` (1x50 on a second server whose engine keeps no
  * last-known-good values, to show that cost). Each workload climbs a ladder of arrival rates; each step
  * is a warm-up then a measured window at a fixed arrival rate (open loop: latency is measured from each
  * request's scheduled send time, so queueing shows). A step is sustained when at least 99 % of the scheduled
- * requests completed within the window plus 1 s, with no errors, and p99 < 50 ms.
- * The server, the baseline and a redis-server of the benchmark's own run as child processes (one core each
- * at most; the generator shares the machine), started on free ports and stopped by their PIDs. Results go to
- * tooling/bench/results/server-<timestamp>.json.
+ * requests completed within the window plus 1 s, with no errors, and p99 < 50 ms. The server's CPU use
+ * during the window (from /proc, percent of one core) is reported with each step.
+ * The server, the baseline and a redis-server of the benchmark's own run as child processes, started on free
+ * ports and stopped by their PIDs. Results go to tooling/bench/results/server-<timestamp>.json.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureServices, freePort } from '@granary/services';
+import { deleteRedisKeysByPrefix, ensureServices, freePort } from '@granary/services';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { machine, writeResult } from '../lib/machine.ts';
-import { runOpenLoop } from '../lib/open-loop.ts';
+import { attack, cpuSeconds, ensureVegeta, type VegetaTarget, writeTargets } from '../lib/vegeta.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const SERVER_MAIN = join(ROOT, 'apps', 'server', 'dist', 'main.js');
@@ -44,6 +48,16 @@ const P99_LIMIT_MS = 50;
 /** `--only 1x50,baseline` runs only these workloads. */
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
+
+/** `--rates 1000,2000` replaces every workload's ladder with these arrival rates. */
+const ratesArg = process.argv.indexOf('--rates');
+const RATES =
+  ratesArg >= 0
+    ? (process.argv[ratesArg + 1] ?? '')
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 0)
+    : undefined;
 
 const LADDERS: Readonly<Record<string, readonly number[]>> = quick
   ? {
@@ -143,6 +157,8 @@ interface Step {
   readonly serviceP99Ms: number;
   /** p99 of how late the generator sent requests (its own stalls). */
   readonly sendLagP99Ms: number;
+  /** CPU the server process used during the window, in percent of one core (0 for the baseline). */
+  readonly serverCpuPercent: number;
   readonly sustained: boolean;
   /** The machine's 1-minute load average after the step (2 cores: above 2 means other work competed). */
   readonly loadAvg1m: number;
@@ -150,34 +166,22 @@ interface Step {
 
 async function ladder(
   workload: string,
-  send: (pool: Pool, i: number) => Promise<unknown>,
+  targetsFile: string,
   url: string,
+  ctx: { readonly vegeta: string; readonly dir: string; readonly pid: number | undefined },
 ): Promise<Step[]> {
   const steps: Step[] = [];
-  for (const rate of ONLY && !ONLY.has(workload) ? [] : (LADDERS[workload] ?? [])) {
-    const pool = new Pool(url, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
-    await runOpenLoop({
-      ratePerSec: rate,
-      durationMs: WARMUP_MS,
-      send: (i) => send(pool, i),
-      maxInFlight: 5000,
-    });
-    let windowEnd = 0;
-    const started = performance.now();
-    const r = await runOpenLoop({
-      ratePerSec: rate,
-      durationMs: WINDOW_MS,
-      send: (i) => send(pool, i),
-      maxInFlight: 5000,
-    });
-    windowEnd = performance.now() - started;
-    await pool.close();
+  for (const rate of RATES ?? LADDERS[workload] ?? []) {
+    const base = { binary: ctx.vegeta, targetsFile, ratePerSec: rate, dir: ctx.dir };
+    await attack({ ...base, durationMs: WARMUP_MS });
+    const cpuBefore = ctx.pid === undefined ? 0 : cpuSeconds(ctx.pid);
+    const r = await attack({ ...base, durationMs: WINDOW_MS });
+    const cpu = ctx.pid === undefined ? 0 : cpuSeconds(ctx.pid) - cpuBefore;
     await settle(url);
-    const achieved = (r.completed - r.errors) / (windowEnd / 1000);
+    const achieved = (r.completed - r.errors) / Math.max(r.elapsedSec, WINDOW_MS / 1000);
     const sustained =
       r.errors === 0 &&
-      r.dropped === 0 &&
-      windowEnd <= WINDOW_MS + 1000 &&
+      r.elapsedSec <= WINDOW_MS / 1000 + 1 &&
       r.completed >= 0.99 * r.scheduled &&
       r.latency.p99Ms < P99_LIMIT_MS;
     const step: Step = {
@@ -186,20 +190,22 @@ async function ladder(
       achievedPerSec: Math.round(achieved),
       completed: r.completed,
       scheduled: r.scheduled,
-      errors: r.errors + r.dropped,
+      errors: r.errors,
       p50Ms: r.latency.p50Ms,
       p99Ms: r.latency.p99Ms,
       p999Ms: r.latency.p999Ms,
       maxMs: r.latency.maxMs,
       serviceP99Ms: r.serviceLatency.p99Ms,
       sendLagP99Ms: r.sendLag.p99Ms,
+      serverCpuPercent: Math.round((cpu / Math.max(r.elapsedSec, 1e-3)) * 100),
       sustained,
       loadAvg1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     };
     steps.push(step);
     console.log(
       `  ${workload.padEnd(8)} offered ${String(rate).padStart(6)}/s  achieved ${String(step.achievedPerSec).padStart(6)}/s  ` +
-        `p50 ${step.p50Ms.toFixed(2)}  p99 ${step.p99Ms.toFixed(2)}  p99.9 ${step.p999Ms.toFixed(2)} ms  (service ${step.serviceP99Ms.toFixed(2)}, send lag ${step.sendLagP99Ms.toFixed(2)})  errors ${step.errors}  load ${step.loadAvg1m}  ${sustained ? 'ok' : 'NOT SUSTAINED'}`,
+        `p50 ${step.p50Ms.toFixed(2)}  p99 ${step.p99Ms.toFixed(2)}  p99.9 ${step.p999Ms.toFixed(2)} ms  (service ${step.serviceP99Ms.toFixed(2)}, send lag ${step.sendLagP99Ms.toFixed(2)})  ` +
+        `server cpu ${step.serverCpuPercent} %  errors ${step.errors}${r.firstError ? ` (${r.firstError})` : ''}  load ${step.loadAvg1m}  ${sustained ? 'ok' : 'NOT SUSTAINED'}`,
     );
     if (!sustained && achieved < 0.9 * rate) break; // far past saturation: stop climbing
   }
@@ -323,67 +329,39 @@ async function main(): Promise<number> {
     const f50 = features(50);
     const f20 = features(20);
     const headers = { 'content-type': 'application/json', 'x-granary-deadline-ms': '1000' };
+    const post = (url: string, body: unknown): VegetaTarget => ({
+      method: 'POST',
+      url: `${url}/v1/features`,
+      headers,
+      body: JSON.stringify(body),
+    });
+    // Distinct requests Vegeta sends round-robin: more than one window's worth for 1x50, so keys do not repeat.
+    const oneByFifty = (url: string) =>
+      Array.from({ length: 40_000 }, () => post(url, { features: f50, entities: [{ user_id: nextKey() }] }));
+    const hundredByTwenty = (url: string) =>
+      Array.from({ length: 4000 }, () =>
+        post(url, { features: f20, entities: Array.from({ length: 100 }, () => ({ user_id: nextKey() })) }),
+      );
+    const workloads: Record<string, { target: typeof server; requests: (url: string) => VegetaTarget[] }> = {
+      baseline: { target: hello, requests: (url) => [{ method: 'GET', url: `${url}/` }] },
+      '1x50': { target: server, requests: oneByFifty },
+      '100x20': { target: server, requests: hundredByTwenty },
+      '1x50-nolkg': { target: nolkg, requests: oneByFifty },
+    };
+    const titles: Record<string, string> = {
+      baseline: 'baseline: Fastify hello world (GET /)',
+      '1x50': '1x50: POST /v1/features, 1 entity x 50 features, Redis',
+      '100x20': '100x20: POST /v1/features, 100 entities x 20 features, Redis',
+      '1x50-nolkg': '1x50-nolkg: the 1x50 workload on a server with engine.lastKnownGood: false',
+    };
+    const vegeta = await ensureVegeta();
     const results: Step[] = [];
-    console.log('\n== baseline: Fastify hello world (GET /)');
-    results.push(
-      ...(await ladder(
-        'baseline',
-        async (pool) => expectOk(await pool.request({ method: 'GET', path: '/' })),
-        hello.url,
-      )),
-    );
-    console.log('\n== 1x50: POST /v1/features, 1 entity x 50 features, Redis');
-    results.push(
-      ...(await ladder(
-        '1x50',
-        async (pool) =>
-          expectOk(
-            await pool.request({
-              method: 'POST',
-              path: '/v1/features',
-              headers,
-              body: JSON.stringify({ features: f50, entities: [{ user_id: nextKey() }] }),
-            }),
-          ),
-        server.url,
-      )),
-    );
-    console.log('\n== 100x20: POST /v1/features, 100 entities x 20 features, Redis');
-    results.push(
-      ...(await ladder(
-        '100x20',
-        async (pool) =>
-          expectOk(
-            await pool.request({
-              method: 'POST',
-              path: '/v1/features',
-              headers,
-              body: JSON.stringify({
-                features: f20,
-                entities: Array.from({ length: 100 }, () => ({ user_id: nextKey() })),
-              }),
-            }),
-          ),
-        server.url,
-      )),
-    );
-
-    console.log('\n== 1x50-nolkg: the 1x50 workload on a server with engine.lastKnownGood: false');
-    results.push(
-      ...(await ladder(
-        '1x50-nolkg',
-        async (pool) =>
-          expectOk(
-            await pool.request({
-              method: 'POST',
-              path: '/v1/features',
-              headers,
-              body: JSON.stringify({ features: f50, entities: [{ user_id: nextKey() }] }),
-            }),
-          ),
-        nolkg.url,
-      )),
-    );
+    for (const [workload, { target, requests }] of Object.entries(workloads)) {
+      if (ONLY && !ONLY.has(workload)) continue;
+      console.log(`\n== ${titles[workload]}`);
+      const file = writeTargets(dir, workload, requests(target.url));
+      results.push(...(await ladder(workload, file, target.url, { vegeta, dir, pid: target.child.pid })));
+    }
 
     const best = (w: string) =>
       results
@@ -425,12 +403,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     for (const c of children.slice(own ? 1 : 0)) await stopChild(c);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteRedisKeysByPrefix(redis, prefix);
     redis.disconnect();
     if (own) await stopChild(own.child);
     rmSync(dir, { recursive: true, force: true });
