@@ -272,6 +272,14 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'granary-bench-server-'));
   const prefix = `granary-bench-server:${Date.now().toString(36)}:`;
   const children: ChildProcess[] = [];
+  // Interrupted (Ctrl-C, SIGTERM): stop the children we started, by PID, before exiting.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      for (const c of children) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
   const own = ownRedis ? await startOwnRedis(dir) : undefined;
   if (own) children.push(own.child);
   const redisUrl = own?.url ?? (endpoints?.redis.url as string);
