@@ -275,7 +275,8 @@ async function main(): Promise<number> {
   // Interrupted (Ctrl-C, SIGTERM): stop the children we started, by PID, before exiting.
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
-      for (const c of children) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGTERM');
+      for (const c of children)
+        if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
       process.exit(130);
     });
