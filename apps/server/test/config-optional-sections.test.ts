@@ -192,4 +192,11 @@ describe('store.secondary, engine.hedgeDelay, engine.populationStats and servedL
       'store.secondary.redisCluster.nodes: is required for store type redis-cluster',
     );
   });
+
+  it("reports an adapter's option errors under the store's section", async () => {
+    const c = configFromObject({ ...base, store: { type: 'dynamodb', dynamodb: { readConcurrency: 0 } } });
+    await expect(createStore(c.store, { now: () => 0 })).rejects.toThrow(
+      'store.dynamodb.readConcurrency: must be an integer >= 1 (got 0)',
+    );
+  });
 });

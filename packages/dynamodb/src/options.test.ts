@@ -25,6 +25,10 @@ describe('options', () => {
     expect(() => resolveOptions({ writeConcurrency: 0 })).toThrow(/writeConcurrency/);
     expect(() => resolveOptions({ maxValueBytes: 400 * 1024 })).toThrow(/maxValueBytes/);
     expect(() => resolveOptions({ tablePrefix: 'bad prefix' })).toThrow(/tablePrefix/);
+    // A ConfigError with the field as its path, so the server reports it as store.dynamodb.<field>.
+    expect(() => resolveOptions({ readConcurrency: 1.5 })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', path: 'readConcurrency' }),
+    );
   });
 
   it('configures the SDK client for an online store: timeouts that throw, keep-alive, bounded retries', () => {

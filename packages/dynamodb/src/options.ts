@@ -1,5 +1,5 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { type Clock, systemClock } from '@granary/core';
+import { type Clock, ConfigError, systemClock } from '@granary/core';
 
 /** DynamoDB's largest item, in bytes (attribute names included). */
 export const DYNAMODB_MAX_ITEM_BYTES = 400 * 1024;
@@ -108,7 +108,7 @@ export interface ResolvedOptions {
 function positive(value: number | undefined, fallback: number, field: string, max = Infinity): number {
   const v = value ?? fallback;
   if (!(Number.isFinite(v) && v > 0 && v <= max)) {
-    throw new RangeError(`@granary/dynamodb: ${field} must be a number in (0, ${max}], got ${value}`);
+    throw new ConfigError(`must be a number in (0, ${max}] (got ${String(value)})`, field);
   }
   return v;
 }
@@ -116,17 +116,18 @@ function positive(value: number | undefined, fallback: number, field: string, ma
 function integer(value: number | undefined, fallback: number, field: string, min: number): number {
   const v = value ?? fallback;
   if (!(Number.isInteger(v) && v >= min)) {
-    throw new RangeError(`@granary/dynamodb: ${field} must be an integer >= ${min}, got ${value}`);
+    throw new ConfigError(`must be an integer >= ${min} (got ${String(value)})`, field);
   }
   return v;
 }
 
-/** Applies the defaults and checks the ranges (a RangeError names the bad field). */
+/** Applies the defaults and checks the ranges; throws a ConfigError naming the bad field. */
 export function resolveOptions(options: DynamoDbOnlineStoreOptions): ResolvedOptions {
   const tablePrefix = options.tablePrefix ?? 'granary_';
   if (!/^[A-Za-z0-9_.-]*$/.test(tablePrefix) || tablePrefix.length > 127) {
-    throw new RangeError(
-      `@granary/dynamodb: tablePrefix ${JSON.stringify(tablePrefix)} must be at most 127 characters of [A-Za-z0-9_.-]`,
+    throw new ConfigError(
+      `must be at most 127 characters of [A-Za-z0-9_.-] (got ${JSON.stringify(tablePrefix)})`,
+      'tablePrefix',
     );
   }
   return {
