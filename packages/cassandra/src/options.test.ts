@@ -40,16 +40,14 @@ describe('resolveOptions', () => {
   });
 
   it('rejects invalid options, naming the field', () => {
-    expect(pathOf(() => resolveOptions({ table: 'Bad-Name' }))).toBe('options.table');
-    expect(pathOf(() => resolveOptions({ keyspace: '1x' }))).toBe('options.keyspace');
-    expect(pathOf(() => resolveOptions({ readConsistency: 'LOCAL' as never }))).toBe(
-      'options.readConsistency',
-    );
-    expect(pathOf(() => resolveOptions({ readConcurrency: 0 }))).toBe('options.readConcurrency');
-    expect(pathOf(() => resolveOptions({ writeTimeoutMs: 1.5 }))).toBe('options.writeTimeoutMs');
-    expect(pathOf(() => resolveOptions({ contactPoints: [] }))).toBe('options.contactPoints');
+    expect(pathOf(() => resolveOptions({ table: 'Bad-Name' }))).toBe('table');
+    expect(pathOf(() => resolveOptions({ keyspace: '1x' }))).toBe('keyspace');
+    expect(pathOf(() => resolveOptions({ readConsistency: 'LOCAL' as never }))).toBe('readConsistency');
+    expect(pathOf(() => resolveOptions({ readConcurrency: 0 }))).toBe('readConcurrency');
+    expect(pathOf(() => resolveOptions({ writeTimeoutMs: 1.5 }))).toBe('writeTimeoutMs');
+    expect(pathOf(() => resolveOptions({ contactPoints: [] }))).toBe('contactPoints');
     expect(pathOf(() => resolveOptions({ speculativeExecution: { delayMs: -1 } }))).toBe(
-      'options.speculativeExecution.delayMs',
+      'speculativeExecution.delayMs',
     );
   });
 });

@@ -117,38 +117,38 @@ function level(value: ConsistencyLevelName | undefined, path: string): Consisten
   return v;
 }
 
-/** Applies defaults and checks every option; throws a ValidationError naming `options.<field>`. */
+/** Applies defaults and checks every option; throws a ValidationError naming the option (its path, e.g. `readConcurrency`). */
 export function resolveOptions(options: CassandraOnlineStoreOptions): ResolvedOptions {
   const speculative = options.speculativeExecution;
   const contactPoints = options.contactPoints ?? ['127.0.0.1:9042'];
   if (contactPoints.length === 0)
-    throw new ValidationError('needs at least one contact point', 'options.contactPoints');
+    throw new ValidationError('needs at least one contact point', 'contactPoints');
   return {
     client: options.client,
     contactPoints,
     localDataCenter: options.localDataCenter ?? 'datacenter1',
     clientOptions: options.clientOptions ?? {},
-    keyspace: validateIdentifier(options.keyspace ?? 'granary', 'options.keyspace'),
-    table: validateIdentifier(options.table ?? 'online_features', 'options.table'),
+    keyspace: validateIdentifier(options.keyspace ?? 'granary', 'keyspace'),
+    table: validateIdentifier(options.table ?? 'online_features', 'table'),
     createSchema: options.createSchema ?? false,
     replication: validateReplication(
       options.replication ?? { class: 'SimpleStrategy', replication_factor: 1 },
-      'options.replication',
+      'replication',
     ),
     tableOptions: options.tableOptions ?? DEFAULT_TABLE_OPTIONS,
-    readConsistency: level(options.readConsistency, 'options.readConsistency'),
-    consistentReadConsistency: level(options.consistentReadConsistency, 'options.consistentReadConsistency'),
-    writeConsistency: level(options.writeConsistency, 'options.writeConsistency'),
-    readConcurrency: positiveInt(options.readConcurrency, 64, 'options.readConcurrency'),
-    writeConcurrency: positiveInt(options.writeConcurrency, 32, 'options.writeConcurrency'),
-    readTimeoutMs: positiveInt(options.readTimeoutMs, 2000, 'options.readTimeoutMs'),
-    writeTimeoutMs: positiveInt(options.writeTimeoutMs, 10_000, 'options.writeTimeoutMs'),
+    readConsistency: level(options.readConsistency, 'readConsistency'),
+    consistentReadConsistency: level(options.consistentReadConsistency, 'consistentReadConsistency'),
+    writeConsistency: level(options.writeConsistency, 'writeConsistency'),
+    readConcurrency: positiveInt(options.readConcurrency, 64, 'readConcurrency'),
+    writeConcurrency: positiveInt(options.writeConcurrency, 32, 'writeConcurrency'),
+    readTimeoutMs: positiveInt(options.readTimeoutMs, 2000, 'readTimeoutMs'),
+    writeTimeoutMs: positiveInt(options.writeTimeoutMs, 10_000, 'writeTimeoutMs'),
     speculativeExecution: speculative && {
-      delayMs: positiveInt(speculative.delayMs, 0, 'options.speculativeExecution.delayMs'),
-      maxExecutions: positiveInt(speculative.maxExecutions, 1, 'options.speculativeExecution.maxExecutions'),
+      delayMs: positiveInt(speculative.delayMs, 0, 'speculativeExecution.delayMs'),
+      maxExecutions: positiveInt(speculative.maxExecutions, 1, 'speculativeExecution.maxExecutions'),
     },
-    maxValueBytes: positiveInt(options.maxValueBytes, 1024 * 1024, 'options.maxValueBytes'),
-    maxBatchBytes: positiveInt(options.maxBatchBytes, 256 * 1024, 'options.maxBatchBytes'),
+    maxValueBytes: positiveInt(options.maxValueBytes, 1024 * 1024, 'maxValueBytes'),
+    maxBatchBytes: positiveInt(options.maxBatchBytes, 256 * 1024, 'maxBatchBytes'),
     name: options.name ?? 'cassandra',
   };
 }
