@@ -114,7 +114,7 @@ export const CONFIG_SCHEMA = {
       help: 'Run as a service: audit every interval, serve /metrics.',
     },
     host: { kind: 'string', default: '127.0.0.1', help: 'Metrics listen address.' },
-    port: { kind: 'integer', min: 0, max: 65535, default: 9464, help: 'Metrics port (0: any free port).' },
+    port: { kind: 'integer', min: 0, max: 65535, default: 9465, help: 'Metrics port (0: any free port).' },
     interval: { kind: 'duration', default: '15m', help: 'Time between audits.' },
   },
   log: {
