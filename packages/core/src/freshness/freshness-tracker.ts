@@ -42,6 +42,8 @@ export interface FreshnessTracker {
   record(view: FeatureView, ageMs: number, now?: number): void;
   /** The statistics of `view` now. */
   snapshot(view: FeatureView): FreshnessSnapshot;
+  /** Values of `view` recorded since the tracker was made: within (fresh) and beyond (late) the SLO threshold. */
+  totals(view: FeatureView): { readonly fresh: number; readonly late: number };
   /** The window lengths in ms. */
   readonly windows: { readonly shortMs: number; readonly longMs: number };
 }
@@ -52,6 +54,8 @@ interface ViewWindows {
   readonly fresh: Uint32Array;
   readonly histIds: Float64Array;
   readonly hists: Uint32Array[];
+  /** Cumulative fresh and late counts (never reset). */
+  readonly cumulative: { fresh: number; late: number };
 }
 
 const roundMs = (v: number | null) => (v === null ? null : Math.round(v));
@@ -75,6 +79,7 @@ export function createFreshnessTracker(options: FreshnessTrackerOptions): Freshn
         fresh: new Uint32Array(longSlots),
         histIds: new Float64Array(shortSlots).fill(-1),
         hists: Array.from({ length: shortSlots }, createLogHistogram),
+        cumulative: { fresh: 0, late: 0 },
       };
       views.set(view.name, w);
     }
@@ -106,7 +111,10 @@ export function createFreshnessTracker(options: FreshnessTrackerOptions): Freshn
         w.fresh[i] = 0;
       }
       w.totals[i] = (w.totals[i] as number) + 1;
-      if (ageMs <= view.freshnessSlo.thresholdMs) w.fresh[i] = (w.fresh[i] as number) + 1;
+      if (ageMs <= view.freshnessSlo.thresholdMs) {
+        w.fresh[i] = (w.fresh[i] as number) + 1;
+        w.cumulative.fresh++;
+      } else w.cumulative.late++;
       const j = ((slot % shortSlots) + shortSlots) % shortSlots;
       const hist = w.hists[j] as Uint32Array;
       if (w.histIds[j] !== slot) {
@@ -115,6 +123,10 @@ export function createFreshnessTracker(options: FreshnessTrackerOptions): Freshn
       }
       const b = logBucket(ageMs);
       hist[b] = (hist[b] as number) + 1;
+    },
+    totals(view) {
+      const { fresh, late } = windowsOf(view).cumulative;
+      return { fresh, late };
     },
     snapshot(view) {
       const now = clock.now();

@@ -55,6 +55,7 @@ describe('heartbeat lag', () => {
     expect(atRisk.heartbeat.ageMs).toBe(25_000);
     expect(atRisk.reasons.join(' ')).toMatch(/newest heartbeat 25000 ms old/);
     expect(metrics.value(METRIC_NAMES.heartbeatAge, { view: 'user_stats' })).toBe(25);
+    expect(metrics.value(METRIC_NAMES.heartbeatProbes, { view: 'user_stats', outcome: 'ok' })).toBe(2);
 
     clock.advance(3_600_000);
     expect(view(engine, 'user_stats').verdict).toBe('BREACHED');
@@ -110,12 +111,31 @@ describe('served age and SLO burn rate', () => {
     expect(
       metrics.value(METRIC_NAMES.freshnessBurnRate, { view: 'user_stats', window: 'short' }),
     ).toBeCloseTo(33.33, 1);
+    // The SLI as counters (exported when a report is built), the verdict as one series per value.
+    expect(metrics.value(METRIC_NAMES.freshnessEvents, { view: 'user_stats', outcome: 'fresh' })).toBe(100);
+    expect(metrics.value(METRIC_NAMES.freshnessEvents, { view: 'user_stats', outcome: 'late' })).toBe(50);
+    expect(metrics.value(METRIC_NAMES.freshnessVerdict, { view: 'user_stats', verdict: 'BREACHED' })).toBe(1);
+    expect(metrics.value(METRIC_NAMES.freshnessVerdict, { view: 'user_stats', verdict: 'OK' })).toBe(0);
+    view(engine, 'user_stats'); // a second report adds nothing: the counters follow the totals
+    expect(metrics.value(METRIC_NAMES.freshnessEvents, { view: 'user_stats', outcome: 'late' })).toBe(50);
 
     clock.advance(6 * 60_000); // the short window has moved past the stale burst; the long one still holds it
     v = view(engine, 'user_stats');
     expect(v.samples.short).toBe(0);
     expect(v.burnRate.short).toBeNull();
     expect(v.verdict).toBe('AT_RISK');
+  });
+});
+
+describe('view settings as metrics', () => {
+  it("exports each view's SLO target and threshold, heartbeat interval and maxAge", async () => {
+    const { metrics, engine } = await setup();
+    const labels = { view: 'user_stats' };
+    const v = engine.registry.getView('user_stats');
+    expect(metrics.value(METRIC_NAMES.freshnessTarget, labels)).toBe(v.freshnessSlo.target);
+    expect(metrics.value(METRIC_NAMES.freshnessThreshold, labels)).toBe(v.freshnessSlo.thresholdMs / 1000);
+    expect(metrics.value(METRIC_NAMES.heartbeatInterval, labels)).toBe(v.heartbeatIntervalMs / 1000);
+    expect(metrics.value(METRIC_NAMES.viewMaxAge, labels)).toBe(v.maxAgeMs / 1000);
   });
 });
 

@@ -13,6 +13,7 @@ import { encodeEntityKey, entityKeyToString } from '../store/entity-key.js';
 import { createEngineMetrics } from '../telemetry/engine-metrics.js';
 import { createNoopMetricsRecorder } from '../telemetry/metrics-recorder.js';
 import { createServingStats } from '../telemetry/serving-stats.js';
+import { createFreshnessMetrics } from '../telemetry/freshness-metrics.js';
 import { systemClock } from '../time/clock.js';
 import type { EngineContext, ViewRuntime } from './engine-context.js';
 import type { FeatureServerOptions } from './feature-server-options.js';
@@ -136,6 +137,7 @@ export function createFeatureServer(options: FeatureServerOptions): FeatureServe
     onResult: (s) => {
       stats.heartbeatProbes++;
       if (s.error !== undefined) stats.heartbeatProbeErrors++;
+      metrics.heartbeatProbes.inc({ view: s.view, outcome: s.error === undefined ? 'ok' : 'error' });
       const now = clock.now();
       if (s.newestEmittedAt !== null)
         metrics.heartbeatAge.set({ view: s.view }, Math.max(0, now - s.newestEmittedAt) / 1000);
@@ -150,6 +152,8 @@ export function createFeatureServer(options: FeatureServerOptions): FeatureServe
     },
   });
 
+  const freshnessMetrics = createFreshnessMetrics(metrics, ctx.tracker);
+  freshnessMetrics.recordViewConfig(userViews);
   const planner = createRequestPlanner(registry, limits);
   let state: 'new' | 'ready' | 'closed' = 'new';
   const notReady = () =>
@@ -209,14 +213,7 @@ export function createFeatureServer(options: FeatureServerOptions): FeatureServe
         clock,
         thresholds: fresh,
       });
-      for (const v of report.views) {
-        for (const w of ['short', 'long'] as const) {
-          const c = v.compliance[w];
-          const b = v.burnRate[w];
-          if (c !== null) metrics.freshnessCompliance.set({ view: v.view, window: w }, c);
-          if (b !== null) metrics.freshnessBurnRate.set({ view: v.view, window: w }, b);
-        }
-      }
+      freshnessMetrics.recordReport(report, userViews);
       return report;
     },
     probeHeartbeats: () => probe.probeAll(),

@@ -22,6 +22,7 @@ describe('engine metrics', () => {
       'result',
       'reason',
       'window',
+      'verdict',
     ]);
     for (const [name, d] of declared) {
       expect(name).toMatch(/^granary_[a-z_]+$/);

@@ -21,6 +21,13 @@ export const METRIC_NAMES = {
   freshnessCompliance: 'granary_freshness_slo_compliance_ratio',
   freshnessBurnRate: 'granary_freshness_slo_burn_rate',
   servedLogRecords: 'granary_served_log_records_total',
+  freshnessEvents: 'granary_freshness_slo_events_total',
+  freshnessTarget: 'granary_freshness_slo_target_ratio',
+  freshnessThreshold: 'granary_freshness_slo_threshold_seconds',
+  heartbeatInterval: 'granary_heartbeat_interval_seconds',
+  viewMaxAge: 'granary_view_max_age_seconds',
+  heartbeatProbes: 'granary_heartbeat_probes_total',
+  freshnessVerdict: 'granary_freshness_verdict',
 } as const;
 
 /** Buckets of request and backend-read durations, in seconds. */
@@ -79,6 +86,20 @@ export interface EngineMetrics {
   readonly freshnessBurnRate: GaugeMetric;
   /** Labels: outcome (`written`, `dropped`, `failed`). */
   readonly servedLogRecords: CounterMetric;
+  /** Labels: view, outcome (`fresh`, `late`): served values within / beyond the SLO threshold (the SLI). */
+  readonly freshnessEvents: CounterMetric;
+  /** Labels: view. The view's `freshnessSlo.target`. */
+  readonly freshnessTarget: GaugeMetric;
+  /** Labels: view. The view's `freshnessSlo.threshold`, in seconds. */
+  readonly freshnessThreshold: GaugeMetric;
+  /** Labels: view. The view's `heartbeatInterval`, in seconds. */
+  readonly heartbeatInterval: GaugeMetric;
+  /** Labels: view. The view's `maxAge`, in seconds. */
+  readonly viewMaxAge: GaugeMetric;
+  /** Labels: view, outcome (`ok`, `error`). */
+  readonly heartbeatProbes: CounterMetric;
+  /** Labels: view, verdict (`OK`, `AT_RISK`, `BREACHED`): 1 for the current verdict, 0 for the others. */
+  readonly freshnessVerdict: GaugeMetric;
 }
 
 /** Declares every engine metric on `recorder`. */
@@ -165,5 +186,29 @@ export function createEngineMetrics(recorder: MetricsRecorder): EngineMetrics {
     servedLogRecords: recorder.counter(n.servedLogRecords, 'Served-feature log records, by outcome.', [
       'outcome',
     ]),
+    freshnessEvents: recorder.counter(
+      n.freshnessEvents,
+      'Served values (store or near cache) within (fresh) or beyond (late) the freshness SLO threshold.',
+      ['view', 'outcome'],
+    ),
+    freshnessTarget: recorder.gauge(n.freshnessTarget, "The view's freshness SLO target.", ['view']),
+    freshnessThreshold: recorder.gauge(
+      n.freshnessThreshold,
+      "The view's freshness SLO threshold (served age).",
+      ['view'],
+    ),
+    heartbeatInterval: recorder.gauge(n.heartbeatInterval, "The view's pipeline heartbeat interval.", [
+      'view',
+    ]),
+    viewMaxAge: recorder.gauge(n.viewMaxAge, "The view's maxAge (older values are STALE).", ['view']),
+    heartbeatProbes: recorder.counter(n.heartbeatProbes, 'Heartbeat probes of a view, by outcome.', [
+      'view',
+      'outcome',
+    ]),
+    freshnessVerdict: recorder.gauge(
+      n.freshnessVerdict,
+      "The engine's freshness verdict of a view (1 for the current one).",
+      ['view', 'verdict'],
+    ),
   };
 }
