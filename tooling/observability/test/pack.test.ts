@@ -95,7 +95,7 @@ describe('metrics referenced by the rules and the dashboard are documented in do
     expect([...used.recorded]).toEqual(['view:granary_x:rate5m']);
     expect(isDocumented('granary_served_age_seconds_bucket', documented.metrics)).toBe(true);
     expect(isDocumented('granary_requests_total_count', documented.metrics)).toBe(false);
-    expect(documented.metrics.has('granary_freshness_slo_events_total')).toBe(false);
+    expect(documented.metrics.has('granary_not_a_metric_total')).toBe(false);
   });
 });
 
