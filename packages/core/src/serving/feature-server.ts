@@ -11,9 +11,9 @@ import { createHeartbeatProbe, type HeartbeatProbe } from '../freshness/heartbea
 import type { FeatureView } from '../registry/feature-view.js';
 import { encodeEntityKey, entityKeyToString } from '../store/entity-key.js';
 import { createEngineMetrics } from '../telemetry/engine-metrics.js';
+import { createFreshnessMetrics } from '../telemetry/freshness-metrics.js';
 import { createNoopMetricsRecorder } from '../telemetry/metrics-recorder.js';
 import { createServingStats } from '../telemetry/serving-stats.js';
-import { createFreshnessMetrics } from '../telemetry/freshness-metrics.js';
 import { systemClock } from '../time/clock.js';
 import type { EngineContext, ViewRuntime } from './engine-context.js';
 import type { FeatureServerOptions } from './feature-server-options.js';
