@@ -40,6 +40,7 @@ function runCounting(cmd, args) {
   };
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    running = child;
     child.stdout.on('data', (d) => {
       process.stdout.write(d);
       scan(d.toString());
@@ -69,6 +70,17 @@ function status() {
 const extra = process.argv.slice(2);
 const before = status();
 const startedHere = wanted.filter((s) => !before[s]?.running);
+/** The turbo run in progress (stopped first when this run is interrupted). */
+let running;
+// Interrupted (Ctrl-C, or SIGTERM forwarded by run.mjs): stop turbo, then the services this run started.
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    process.stderr.write(`[granary] ${sig}: stopping the tests and the services this run started\n`);
+    running?.kill('SIGTERM');
+    if (startedHere.length > 0) run(process.execPath, [SERVICES_CLI, 'down', ...startedHere]);
+    process.exit(130);
+  });
+}
 let code = 0;
 if (wanted.length > 0 && run(process.execPath, [SERVICES_CLI, 'up', ...wanted]) !== 0) {
   process.stderr.write(
