@@ -1,5 +1,7 @@
 import {
+  createEntityKeyEncoder,
   createViewCatalog,
+  type EntityKeyEncoder,
   type FeatureView,
   ONLINE_STORE_SPEC_VERSION,
   type OnlineStore,
@@ -13,7 +15,6 @@ import type { ChainableCommander } from 'ioredis';
 import { type BatchCommand, runBatch } from './batches.js';
 import { closeClient, createClient, masters, type RedisClient, waitUntilReady } from './connection.js';
 import { createDeadlines } from './deadline.js';
-import { createEntityKeyEncoder, type EntityKeyEncoder } from './entity-key-encoder.js';
 import { createRedisKeyLayout, type RedisKeyLayout, viewFieldIds, WRITTEN_AT_FIELD } from './key-layout.js';
 import { type RedisOnlineStoreOptions, resolveOptions } from './options.js';
 import { type RowDecoder, rowDecoder } from './read-row.js';

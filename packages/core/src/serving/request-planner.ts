@@ -4,7 +4,8 @@ import { ValidationError } from '../errors.js';
 import type { Entity, EntityKey, EntityKeyPart, NormalizedEntityKey } from '../registry/entity.js';
 import type { Feature, FeatureView } from '../registry/feature-view.js';
 import type { Registry } from '../registry/registry.js';
-import { encodeEntityKey, entityKeyToString, normalizeEntityKey } from '../store/entity-key.js';
+import { normalizeEntityKey } from '../store/entity-key.js';
+import { createEntityKeyEncoder, type EntityKeyEncoder } from '../store/entity-key-encoder.js';
 import type { GetFeaturesRequest } from './request.js';
 
 /** The requested features of one view. */
@@ -70,6 +71,16 @@ export function createRequestPlanner(registry: Registry, limits: PlanLimits): Re
   // requests); a name that is no join key at all is a typo and rejected.
   const allowed = new Set([...registry.entities.values()].flatMap((e) => e.joinKeys.map((k) => k.name)));
   const featurePlans = new Map<string, FeaturePlan>();
+  // The key string of a validated key, by the fast encoder (byte-identical to encodeEntityKey).
+  const encoders = new Map<string, EntityKeyEncoder>();
+  const encoderOf = (entity: Entity): EntityKeyEncoder => {
+    let e = encoders.get(entity.name);
+    if (!e) {
+      e = createEntityKeyEncoder(entity);
+      encoders.set(entity.name, e);
+    }
+    return e;
+  };
 
   const planFeatures = (features: readonly string[]): FeaturePlan => {
     const viewIndex = new Map<string, number>();
@@ -151,19 +162,18 @@ export function createRequestPlanner(registry: Registry, limits: PlanLimits): Re
         }
         if (views.length === 1) {
           const entity = (views[0] as PlannedView).view.entity;
-          const normalized = normalizeEntityKey(entity, pick(entity, key), path);
-          return {
-            key,
-            keys: [{ normalized, keyString: entityKeyToString(encodeEntityKey(entity, normalized)) }],
-          };
+          const picked = pick(entity, key);
+          const normalized = normalizeEntityKey(entity, picked, path);
+          return { key, keys: [{ normalized, keyString: encoderOf(entity)(picked) }] };
         }
         const byEntity = new Map<string, { normalized: NormalizedEntityKey; keyString: string }>();
         const keys = views.map((v) => {
           const entity = v.view.entity;
           let k = byEntity.get(entity.name);
           if (!k) {
-            const normalized = normalizeEntityKey(entity, pick(entity, key), path);
-            k = { normalized, keyString: entityKeyToString(encodeEntityKey(entity, normalized)) };
+            const picked = pick(entity, key);
+            const normalized = normalizeEntityKey(entity, picked, path);
+            k = { normalized, keyString: encoderOf(entity)(picked) };
             byEntity.set(entity.name, k);
           }
           return k;

@@ -1,6 +1,7 @@
 export { abortable, abortError, sleep, throwIfAborted } from './abort.js';
 export { chunk, mapConcurrent } from './chunk.js';
 export * from './entity-key.js';
+export * from './entity-key-encoder.js';
 export * from './faulty-online-store.js';
 export * from './memory-online-store.js';
 export * from './network-errors.js';

@@ -1,6 +1,7 @@
-import { defineEntity, type EntityKey, encodeEntityKey, entityKeyToString } from '@granary/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { defineEntity, type EntityKey } from '../registry/entity.js';
+import { encodeEntityKey, entityKeyToString } from './entity-key.js';
 import { createEntityKeyEncoder } from './entity-key-encoder.js';
 
 const seed = Number(process.env.GRANARY_SEED) || 20261126;

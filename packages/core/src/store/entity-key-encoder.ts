@@ -1,4 +1,5 @@
-import { type Entity, type EntityKey, encodeEntityKey, entityKeyToString } from '@granary/core';
+import type { Entity, EntityKey } from '../registry/entity.js';
+import { encodeEntityKey, entityKeyToString } from './entity-key.js';
 
 const TWO_32 = 2 ** 32;
 const VERSION = 0x01;
@@ -9,7 +10,8 @@ const INT64_TAG = 0x02;
 export type EntityKeyEncoder = (key: EntityKey) => string;
 
 /**
- * The read path's encoder of entity keys: core's canonical encoding (`encodeEntityKey` then
+ * A fast encoder of entity keys, for read paths (the engine's request planner, store adapters): the canonical
+ * encoding (`encodeEntityKey` then
  * `entityKeyToString`), with a shortcut for the usual inputs (string join keys given as well-formed strings,
  * int64 join keys given as safe integers) that writes the same bytes into a scratch buffer instead of allocating
  * a normalized key, a writer and a copy per key: about 4 times faster, and byte-identical to core (checked by
