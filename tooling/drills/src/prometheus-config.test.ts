@@ -3,50 +3,34 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HEARTBEAT_ALERT } from './drill-options.ts';
 import {
-  adaptHeartbeatRule,
-  HEARTBEAT_RULE_EXPR,
+  HEARTBEAT_INTERVAL_METRIC,
+  heartbeatThreshold,
   prometheusYaml,
-  ruleChangeMessage,
+  rulesMessage,
 } from './prometheus-config.ts';
 import { SetupError } from './setup-error.ts';
 
 const rulesFile = resolve(import.meta.dirname, '../../../ops/prometheus/rules.yml');
 
-describe('adaptHeartbeatRule', () => {
-  it("rewrites only GranaryHeartbeatStale's threshold in the repository's rules to 2 intervals", () => {
+describe('heartbeatThreshold', () => {
+  it("accepts the repository's rules as they are: the alert reads 2 x the exported interval", () => {
     const rules = readFileSync(rulesFile, 'utf8');
-    const adapted = adaptHeartbeatRule(rules, 2);
-    expect(adapted.thresholdS).toBe(4);
-    expect(adapted.rules).not.toContain(HEARTBEAT_RULE_EXPR);
-    expect(adapted.rules).toContain('expr: max by (view) (granary_heartbeat_age_seconds) > 4\n');
-    const before = rules.split('\n');
-    const after = adapted.rules.split('\n');
-    expect(after).toHaveLength(before.length);
-    const changed = after.flatMap((line, i) => (line === before[i] ? [] : [i]));
-    expect(changed).toHaveLength(1);
-    // The changed line belongs to the heartbeat alert.
-    const alertLine = before.findLastIndex((line, i) => i < changed[0]! && line.includes('- alert:'));
-    expect(before[alertLine]).toContain(`alert: ${HEARTBEAT_ALERT}`);
+    expect(heartbeatThreshold(rules, HEARTBEAT_ALERT, 2)).toBe(4);
+    expect(heartbeatThreshold(rules, HEARTBEAT_ALERT, 5)).toBe(10);
   });
 
-  it('scales the threshold with the interval', () => {
-    expect(adaptHeartbeatRule(`x\n  ${HEARTBEAT_RULE_EXPR}\n`, 5)).toEqual({
-      rules: 'x\n  expr: max by (view) (granary_heartbeat_age_seconds) > 10\n',
-      thresholdS: 10,
-    });
-  });
-
-  it('throws a SetupError naming the expression when the rules changed', () => {
-    const rules = 'expr: max by (view) (granary_heartbeat_age_seconds) > 30\n';
-    expect(() => adaptHeartbeatRule(rules, 2)).toThrow(SetupError);
-    expect(() => adaptHeartbeatRule(rules, 2)).toThrow(`"${HEARTBEAT_RULE_EXPR}" not found`);
+  it('throws a SetupError when the alert went back to a fixed threshold or is missing', () => {
+    const fixed = `  - alert: ${HEARTBEAT_ALERT}\n    expr: max by (view) (granary_heartbeat_age_seconds) > 20\n  - alert: Other\n    expr: 2 * max by (view) (${HEARTBEAT_INTERVAL_METRIC})\n`;
+    expect(() => heartbeatThreshold(fixed, HEARTBEAT_ALERT, 2)).toThrow(SetupError);
+    expect(() => heartbeatThreshold(fixed, HEARTBEAT_ALERT, 2)).toThrow(/does not compare with 2 x/);
+    expect(() => heartbeatThreshold('', HEARTBEAT_ALERT, 2)).toThrow(SetupError);
   });
 });
 
-describe('ruleChangeMessage', () => {
-  it("is the line the README's run shows", () => {
-    expect(ruleChangeMessage(HEARTBEAT_ALERT, 4, 2)).toBe(
-      "Rules: ops/prometheus/rules.yml with GranaryHeartbeatStale's threshold changed from 20s (2 x the default 10s interval) to 4s (2 x the drill's 2s interval); every other rule unchanged.",
+describe('rulesMessage', () => {
+  it('names the alert and the threshold for the drill', () => {
+    expect(rulesMessage(HEARTBEAT_ALERT, 4, 2)).toBe(
+      "Rules: ops/prometheus/rules.yml unchanged; GranaryHeartbeatStale fires above 2 x the exported heartbeat interval (4s for the drill's 2s).",
     );
   });
 });

@@ -1,36 +1,28 @@
 import { SetupError } from './setup-error.ts';
 
-/** `GranaryHeartbeatStale`'s expression as ops/prometheus/rules.yml has it: 2 x the default 10 s interval. */
-export const HEARTBEAT_RULE_EXPR = 'expr: max by (view) (granary_heartbeat_age_seconds) > 20';
-
-/** The repository's rules with the heartbeat alert's threshold adapted to the drill's interval. */
-export interface AdaptedRules {
-  readonly rules: string;
-  /** The new threshold: 2 heartbeat intervals, s. */
-  readonly thresholdS: number;
-}
+/** What `GranaryHeartbeatStale` compares the heartbeat age with: 2 x the interval the engine exports. */
+export const HEARTBEAT_INTERVAL_METRIC = 'granary_heartbeat_interval_seconds';
 
 /**
- * Rewrites `GranaryHeartbeatStale`'s hard-coded `> 20` to `> 2 x heartbeatIntervalS`, leaving every other rule
- * unchanged. Throws a {@link SetupError} when the rules no longer contain the expected expression.
+ * Checks that the repository's rules still take the heartbeat alert's threshold from the exported interval (so
+ * the drill's 2 s heartbeats need no edited copy) and returns the threshold for `heartbeatIntervalS`. Throws a
+ * {@link SetupError} when the rule no longer reads the interval.
  */
-export function adaptHeartbeatRule(rules: string, heartbeatIntervalS: number): AdaptedRules {
-  if (!rules.includes(HEARTBEAT_RULE_EXPR)) {
-    throw new SetupError(`ops/prometheus/rules.yml: "${HEARTBEAT_RULE_EXPR}" not found`);
+export function heartbeatThreshold(rules: string, alert: string, heartbeatIntervalS: number): number {
+  const start = rules.indexOf(`- alert: ${alert}`);
+  const next = rules.indexOf('- alert:', start + 1);
+  const rule = start < 0 ? '' : rules.slice(start, next < 0 ? undefined : next);
+  if (!rule.includes(`2 * max by (view) (${HEARTBEAT_INTERVAL_METRIC})`)) {
+    throw new SetupError(
+      `ops/prometheus/rules.yml: ${alert} does not compare with 2 x ${HEARTBEAT_INTERVAL_METRIC} any more`,
+    );
   }
-  const thresholdS = 2 * heartbeatIntervalS;
-  return {
-    rules: rules.replace(
-      HEARTBEAT_RULE_EXPR,
-      `expr: max by (view) (granary_heartbeat_age_seconds) > ${thresholdS}`,
-    ),
-    thresholdS,
-  };
+  return 2 * heartbeatIntervalS;
 }
 
-/** The line the drill prints about the rule change. */
-export function ruleChangeMessage(alert: string, thresholdS: number, heartbeatIntervalS: number): string {
-  return `Rules: ops/prometheus/rules.yml with ${alert}'s threshold changed from 20s (2 x the default 10s interval) to ${thresholdS}s (2 x the drill's ${heartbeatIntervalS}s interval); every other rule unchanged.`;
+/** The line the drill prints about the rules. */
+export function rulesMessage(alert: string, thresholdS: number, heartbeatIntervalS: number): string {
+  return `Rules: ops/prometheus/rules.yml unchanged; ${alert} fires above 2 x the exported heartbeat interval (${thresholdS}s for the drill's ${heartbeatIntervalS}s).`;
 }
 
 /** prometheus.yml: scrape and evaluate every 1 s, the drill's rules, the server's `/metrics` on loopback. */

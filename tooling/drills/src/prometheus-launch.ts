@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { freePort } from '@granary/services';
 import type { Log } from './log.ts';
 import type { ProcessSupervisor, SupervisedChild } from './process-supervisor.ts';
-import { adaptHeartbeatRule, prometheusYaml, ruleChangeMessage } from './prometheus-config.ts';
+import { heartbeatThreshold, prometheusYaml, rulesMessage } from './prometheus-config.ts';
 
 /** Options of {@link preparePrometheus}. */
 export interface PreparePrometheusOptions {
@@ -14,7 +14,7 @@ export interface PreparePrometheusOptions {
   /** The port of the server Prometheus scrapes. */
   readonly serverPort: number;
   readonly heartbeatIntervalS: number;
-  /** The alert whose threshold is adapted (named in the printed line). */
+  /** The heartbeat alert (its threshold is checked and named in the printed line). */
   readonly alert: string;
   readonly log: Log;
 }
@@ -23,24 +23,22 @@ export interface PreparePrometheusOptions {
 export interface PreparedPrometheus {
   /** The loopback port it will listen on. */
   readonly port: number;
-  /** The adapted heartbeat alert threshold, s. */
+  /** The heartbeat alert's threshold for the drill's interval, s. */
   readonly thresholdS: number;
 }
 
 /**
- * Writes `rules.yml` (the repository's rules, heartbeat threshold adapted, said on `log`) and `prometheus.yml`
+ * Writes `rules.yml` (the repository's rules, unchanged; the heartbeat threshold said on `log`) and `prometheus.yml`
  * into `dir`, and picks a free loopback port.
  */
 export async function preparePrometheus(o: PreparePrometheusOptions): Promise<PreparedPrometheus> {
-  const adapted = adaptHeartbeatRule(
-    readFileSync(join(o.root, 'ops/prometheus/rules.yml'), 'utf8'),
-    o.heartbeatIntervalS,
-  );
-  writeFileSync(join(o.dir, 'rules.yml'), adapted.rules);
-  o.log(ruleChangeMessage(o.alert, adapted.thresholdS, o.heartbeatIntervalS));
+  const rules = readFileSync(join(o.root, 'ops/prometheus/rules.yml'), 'utf8');
+  const thresholdS = heartbeatThreshold(rules, o.alert, o.heartbeatIntervalS);
+  writeFileSync(join(o.dir, 'rules.yml'), rules);
+  o.log(rulesMessage(o.alert, thresholdS, o.heartbeatIntervalS));
   const port = await freePort();
   writeFileSync(join(o.dir, 'prometheus.yml'), prometheusYaml(o.serverPort));
-  return { port, thresholdS: adapted.thresholdS };
+  return { port, thresholdS };
 }
 
 /** Starts `bin` on the config {@link preparePrometheus} wrote, its TSDB in `dir`, logging to prometheus.log. */
