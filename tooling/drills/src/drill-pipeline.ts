@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRegistry, type Registry } from '@granary/core';
-import { freePort } from '@granary/services';
+import { deleteRedisKeysByPrefix, freePort } from '@granary/services';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { consumerYaml, registryYaml, serverYaml } from './drill-configs.ts';
 import type { DrillBinaries } from './drill-prerequisites.ts';
@@ -92,6 +93,23 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   // Topics.
   const kafka = new Kafka({ clientId: 'granary-drill', brokers: [...o.brokers], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
+  // Registered first, so it runs last (cleanups run newest first): after the processes that write are stopped.
+  supervisor.onCleanup(async () => {
+    const redis = new Redis(o.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    });
+    redis.on('error', () => undefined); // a Redis that is gone leaves the keys behind; the drill is over anyway
+    try {
+      await redis.connect();
+      await deleteRedisKeysByPrefix(redis, keyPrefix);
+    } catch {
+      // best effort
+    } finally {
+      redis.disconnect();
+    }
+  });
   await admin.connect();
   await admin.createTopics({
     topics: [
