@@ -35,9 +35,9 @@ describe('startLoad', () => {
     await pause(200);
     await load.stop();
     const sent = load.sent;
-    // 500/s for about 200 ms: about 100 requests, give or take the timers.
-    expect(sent).toBeGreaterThan(40);
-    expect(sent).toBeLessThan(200);
+    // 500/s for about 200 ms: about 100 requests; wide bounds, because CI machines stall (this is not a timing test).
+    expect(sent).toBeGreaterThan(20);
+    expect(sent).toBeLessThan(400);
     expect(requests).toHaveLength(sent);
     expect(load.errors).toBe(failures);
     expect(requests[0]).toEqual({
@@ -53,20 +53,28 @@ describe('startLoad', () => {
     for (const r of recorded) {
       expect(r.at).toBeGreaterThanOrEqual(start);
       // The fake answers at once; a request due within 1 ms is sent without waiting and timers can fire a
-      // little early, so a latency from the schedule can even be slightly negative.
-      expect(Math.abs(r.ms)).toBeLessThan(50);
+      // little early, so a latency from the schedule can even be slightly negative. The bound only rules out
+      // a latency measured from the wrong origin (e.g. the start of the run), not a stalled machine.
+      expect(Math.abs(r.ms)).toBeLessThan(1000);
     }
     // Stopped: no more requests.
     await pause(50);
     expect(load.sent).toBe(sent);
   });
 
-  it('measures latency from the scheduled time, so a slow server shows in later requests', async () => {
+  it('keeps sending while a request is slow (open loop), and measures that request from its schedule', async () => {
     let calls = 0;
+    let firstPending = false;
+    let startedWhileFirstPending = 0;
     const target: RequestTarget = {
       async request() {
         calls += 1;
-        if (calls === 1) await pause(100);
+        if (firstPending) startedWhileFirstPending += 1;
+        if (calls === 1) {
+          firstPending = true;
+          await pause(100);
+          firstPending = false;
+        }
         return { statusCode: 200, body: { dump: async () => undefined } };
       },
     };
@@ -75,9 +83,9 @@ describe('startLoad', () => {
     const load = startLoad({ target, rps: 100, view: 'v', entities: 1, latencies });
     await pause(150);
     await load.stop();
-    // The first request took 100 ms; open loop: the others were still sent on time, so they were fast.
-    expect(recorded.length).toBeGreaterThan(5);
+    // Open loop: requests due during the slow one were sent without waiting for it (a closed loop sends none).
+    expect(startedWhileFirstPending).toBeGreaterThan(3);
+    // The slow one's latency counts from its scheduled time, so it shows the 100 ms.
     expect(Math.max(...recorded)).toBeGreaterThanOrEqual(95);
-    expect(recorded.filter((ms) => ms < 50).length).toBeGreaterThan(3);
   });
 });
