@@ -4,6 +4,7 @@ import {
   type FeatureValue,
   type OnlineStore,
   type ReadRow,
+  seededRandom,
   valuesEqual,
   type WriteRow,
 } from '@granary/core';
@@ -66,14 +67,5 @@ export async function writeThenRead(
   return row;
 }
 
-/** A deterministic pseudo-random generator (mulberry32) for the randomized cases. */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator for the randomized cases: core's `seededRandom`. */
+export const createRng: (seed: number) => () => number = seededRandom;

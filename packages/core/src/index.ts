@@ -3,6 +3,7 @@ export * from './consistency/index.js';
 export * from './errors.js';
 export * from './fallback/index.js';
 export * from './freshness/index.js';
+export * from './random/index.js';
 export * from './registry/index.js';
 export * from './serving/index.js';
 export * from './store/index.js';

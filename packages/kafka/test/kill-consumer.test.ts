@@ -6,6 +6,7 @@ import {
   encodeValue,
   type FeatureValue,
   type OnlineStore,
+  seededRandom,
   type ValueType,
   type WriteRow,
 } from '@granary/core';
@@ -15,7 +16,7 @@ import { Redis } from 'ioredis';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFeatureEvent } from '../src/index.js';
-import { createTopics, deleteTopics, prng, testKafka, testRegistry, unique, waitFor } from './helpers.js';
+import { createTopics, deleteTopics, testKafka, testRegistry, unique, waitFor } from './helpers.js';
 
 /**
  * 100,000 events with duplicates, ties and out-of-order event times, spread over 4 partitions without
@@ -110,7 +111,7 @@ function fold(
 describe('killing the consumer', () => {
   it(`at ${KILLS} random points while ${EVENTS} events flow loses nothing and regresses nothing`, async () => {
     console.log(`kill-consumer seed: ${SEED} (replay with GRANARY_TEST_SEED=${SEED}), store: ${STORE_KIND}`);
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const events = generate(random);
     const registry = testRegistry(topic);
     const endpoints = serviceEndpoints();

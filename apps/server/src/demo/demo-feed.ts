@@ -1,14 +1,15 @@
 import {
   type Clock,
+  createZipfSampler,
   type FeatureServer,
   type FeatureView,
   heartbeatRow,
   type Registry,
+  seededRandom,
   type WriteRow,
 } from '@granary/core';
 import type { Logger } from 'pino';
 import type { DemoConfig } from '../config/server-config.js';
-import { createZipfSampler, seededRandom } from './zipf.js';
 
 /** Status of the demo feed, as `GET /v1/demo` returns it. */
 export interface DemoStatus {

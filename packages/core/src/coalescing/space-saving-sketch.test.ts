@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../random/seeded-random.js';
 import { createManualClock } from '../time/clock.js';
 import { createHotKeyDetector } from './hot-key-detector.js';
 import { createSpaceSavingSketch } from './space-saving-sketch.js';
-
-/** A deterministic PRNG (mulberry32) so the stream is the same on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('createSpaceSavingSketch', () => {
   it('counts exactly while under capacity', () => {
@@ -30,7 +19,7 @@ describe('createSpaceSavingSketch', () => {
   it('finds the heavy hitters of a skewed stream with few counters', () => {
     const clock = createManualClock();
     const sketch = createSpaceSavingSketch({ clock, capacity: 50 });
-    const rand = prng(7);
+    const rand = seededRandom(7);
     const truth = new Map<string, number>();
     for (let i = 0; i < 20_000; i++) {
       // 3 hot keys take ~45 % of the traffic; the rest spread over 5000 keys.

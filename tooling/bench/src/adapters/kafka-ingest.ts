@@ -21,6 +21,7 @@ import {
   defineEntity,
   defineFeatureView,
   type OnlineStore,
+  seededRandom,
 } from '@granary/core';
 import { createKafkaMaterializer, encodeFeatureEvent, KAFKA_METRIC_NAMES } from '@granary/kafka';
 import { createRedisOnlineStore } from '@granary/redis';
@@ -28,7 +29,6 @@ import { deleteRedisKeysByPrefix, ensureServices } from '@granary/services';
 import { Redis } from 'ioredis';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { machine, writeResult } from '../lib/machine.ts';
-import { createPrng } from '../lib/prng.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
@@ -67,7 +67,7 @@ interface Run {
 }
 
 async function fill(kafka: Kafka): Promise<void> {
-  const random = createPrng(42);
+  const random = seededRandom(42);
   const producer = kafka.producer();
   await producer.connect();
   const base = Date.now() - 3_600_000;

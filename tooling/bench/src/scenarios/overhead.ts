@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { createFeatureServer } from '@granary/core';
+import { createFeatureServer, seededRandom } from '@granary/core';
 import { BACKEND_LATENCY_MS, benchStore, floatView, populate } from '../lib/fixture.ts';
 import { createLatencyRecorder } from '../lib/latency.ts';
-import { createPrng } from '../lib/prng.ts';
 import { fmt, type Scenario } from './scenario.ts';
 
 const FEATURES = 50;
@@ -38,7 +37,7 @@ export const overheadScenario: Scenario = {
       hotKeys: false,
     });
     await engine.init();
-    const rand = createPrng(11);
+    const rand = seededRandom(11);
     const key = () => ({ user_id: Math.floor(rand() * KEYS) });
 
     const measure = async (latencyMs: number) => {

@@ -1,9 +1,8 @@
-import { createFeatureServer, type Fault, type GetFeaturesResponse } from '@granary/core';
+import { createFeatureServer, type Fault, type GetFeaturesResponse, seededRandom } from '@granary/core';
 import { benchStore, floatView, populate } from '../lib/fixture.ts';
 import { createLatencyRecorder } from '../lib/latency.ts';
 import { watchLoopHealth } from '../lib/loop-health.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
-import { createPrng } from '../lib/prng.ts';
 import { fmt, type Scenario } from './scenario.ts';
 
 const RATE = 1000;
@@ -43,7 +42,7 @@ export const storeDownScenario: Scenario = {
         deadlineMs: DEADLINE_MS,
       });
       await engine.init();
-      const rand = createPrng(7);
+      const rand = seededRandom(7);
       const send = () => engine.get({ features, entities: [{ user_id: Math.floor(rand() * KEYS) }] });
       // Healthy warm-up: fills the last-known-good cache for part of the keys.
       await runOpenLoop({ ratePerSec: RATE, durationMs: WARMUP_MS, send });

@@ -1,7 +1,11 @@
-import { createFeatureServer, type FeatureServerOptions } from '@granary/core';
+import {
+  createFeatureServer,
+  createZipfSampler,
+  type FeatureServerOptions,
+  seededRandom,
+} from '@granary/core';
 import { BACKEND_LATENCY_MS, benchStore, floatView, populate } from '../lib/fixture.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
-import { createZipf } from '../lib/zipf.ts';
 import { fmt, PROTECTIONS_OFF, type Scenario } from './scenario.ts';
 
 const N = 1_000_000;
@@ -21,7 +25,7 @@ export const zipfScenario: Scenario = {
   async run() {
     const view = floatView('bench_zipf', 5);
     const { store, registry } = await benchStore([view]);
-    const zipf = createZipf(N, S, SEED);
+    const zipf = createZipfSampler(N, S, seededRandom(SEED));
     const total = Math.floor((RATE * (WARMUP_MS + DURATION_MS)) / 1000);
     const keys = Int32Array.from({ length: total }, () => zipf.next());
     const distinct = new Set(keys);

@@ -1,5 +1,3 @@
-import { createPrng } from './prng.ts';
-
 /** A Zipf(s) sampler over ranks 1..n: P(rank k) is proportional to 1 / k^s. */
 export interface ZipfSampler {
   /** The next rank (1..n). */
@@ -9,10 +7,11 @@ export interface ZipfSampler {
 }
 
 /**
- * Creates a Zipf sampler by inversion of the exact cumulative distribution (a table of n doubles: 8 MB for a
- * million ranks, built once) and a seeded PRNG, so runs are reproducible.
+ * Creates a {@link ZipfSampler} by inversion of the exact cumulative distribution (a table of n doubles: 8 MB for
+ * a million ranks, built once). `random` returns uniform numbers in [0, 1); default `Math.random`, pass
+ * {@link seededRandom} for reproducible draws.
  */
-export function createZipf(n: number, s: number, seed: number): ZipfSampler {
+export function createZipfSampler(n: number, s: number, random: () => number = Math.random): ZipfSampler {
   const cdf = new Float64Array(n);
   let sum = 0;
   for (let k = 1; k <= n; k++) {
@@ -20,10 +19,9 @@ export function createZipf(n: number, s: number, seed: number): ZipfSampler {
     cdf[k - 1] = sum;
   }
   for (let i = 0; i < n; i++) cdf[i] = (cdf[i] as number) / sum;
-  const rand = createPrng(seed);
   return {
     next() {
-      const u = rand();
+      const u = random();
       let lo = 0;
       let hi = n - 1;
       while (lo < hi) {
