@@ -1,9 +1,8 @@
-import { decodeEntityKey, entityKeyFromString } from '@granary/core';
 import { Type } from 'typebox';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext, GranaryApp } from '../http/create-app.js';
 import { ERROR_RESPONSES } from '../schemas/common-schemas.js';
-import { toWireKey } from '../wire/wire-value.js';
+import { wireHotKeyJoinKeys } from '../wire/wire-hot-key.js';
 
 /** `GET /v1/hot-keys?view=&n=` (scope `read`): the most requested keys, with their decoded join keys. */
 export function registerHotKeysRoute(app: GranaryApp, ctx: AppContext): void {
@@ -44,26 +43,15 @@ export function registerHotKeysRoute(app: GranaryApp, ctx: AppContext): void {
         ...(view === undefined ? {} : { view }),
         n: n === undefined ? 10 : Number(n),
       });
-      const keys = hot.map((h) => {
-        const v = ctx.registry.views.get(h.view);
-        let key: Record<string, string | number> | string = h.key;
-        if (v) {
-          try {
-            key = toWireKey(decodeEntityKey(v.entity, entityKeyFromString(h.key)));
-          } catch {
-            key = h.key;
-          }
-        }
-        return {
-          view: h.view,
-          key,
-          count: h.count,
-          error: h.error,
-          share: h.share,
-          hot: h.hot,
-          cached: h.cached,
-        };
-      });
+      const keys = hot.map((h) => ({
+        view: h.view,
+        key: wireHotKeyJoinKeys(ctx.registry, h),
+        count: h.count,
+        error: h.error,
+        share: h.share,
+        hot: h.hot,
+        cached: h.cached,
+      }));
       reply.type('application/json');
       return JSON.stringify({ hotKeys: keys });
     },

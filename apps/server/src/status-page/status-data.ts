@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { decodeEntityKey, entityKeyFromString } from '@granary/core';
 import type { AppContext } from '../http/create-app.js';
-import { toWireKey, toWireTime } from '../wire/wire-value.js';
+import { wireHotKeyJoinKeys } from '../wire/wire-hot-key.js';
+import { toWireTime } from '../wire/wire-value.js';
 
 /** One `{ labels, value }` series of a counter in the server's prom-client registry. */
 interface Series {
@@ -85,18 +85,14 @@ export async function buildStatus(ctx: AppContext) {
     counterSeries(ctx, 'granary_served_values_total'),
     counterSeries(ctx, 'granary_fallbacks_total'),
   ]);
-  const hot = ctx.engine.hotKeys({ n: 10 }).map((h) => {
-    const v = ctx.registry.views.get(h.view);
-    let key: Record<string, string | number> | string = h.key;
-    if (v) {
-      try {
-        key = toWireKey(decodeEntityKey(v.entity, entityKeyFromString(h.key)));
-      } catch {
-        key = h.key;
-      }
-    }
-    return { view: h.view, key, count: h.count, share: h.share, hot: h.hot, cached: h.cached };
-  });
+  const hot = ctx.engine.hotKeys({ n: 10 }).map((h) => ({
+    view: h.view,
+    key: wireHotKeyJoinKeys(ctx.registry, h),
+    count: h.count,
+    share: h.share,
+    hot: h.hot,
+    cached: h.cached,
+  }));
   return {
     generatedAt: toWireTime(report.generatedAt),
     verdict: report.verdict,
