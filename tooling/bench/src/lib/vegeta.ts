@@ -1,7 +1,8 @@
 /**
  * Open-loop HTTP load from a separate process: Vegeta (github.com/tsenart/vegeta), built once from the Go
  * module proxy like the services' Toxiproxy. A Node load generator sharing the event loop's machine adds its own
- * stalls to the tail (its hello-world p99 at 2,000 requests/s was 4-22 ms here, Vegeta's about 1 ms), so HTTP
+ * stalls to the tail (the server benchmark's hello-world p99 at 2,000 requests/s was 4.5-22 ms with one, 1.5-2.3 ms
+ * with Vegeta: apps/server/README.md), so HTTP
  * benchmarks send from Vegeta and read its per-request results.
  */
 import { execFile, spawn } from 'node:child_process';
