@@ -29,6 +29,29 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
     });
     expect(c.engine).toMatchObject({ deadlineMs: 100, maxDeadlineMs: 5000, storeTimeoutMs: 1000 });
+    // Every duration is renamed to its ms field, and nothing else leaks through in the file's own names.
+    expect(Object.keys(c.server).sort()).toEqual([
+      'bodyLimitBytes',
+      'docs',
+      'host',
+      'logLevel',
+      'maxFeaturesPerRequest',
+      'maxPushRows',
+      'port',
+      'shutdownTimeoutMs',
+    ]);
+    expect(c.demo).toMatchObject({ lagMs: 0, tickMs: expect.any(Number) });
+    expect(Object.keys(c.demo)).not.toContain('lag');
+    for (const raw of [
+      'deadline',
+      'maxDeadline',
+      'storeTimeout',
+      'batchWindow',
+      'hedgeDelay',
+      'populationStats',
+    ])
+      expect(Object.keys(c.engine)).not.toContain(raw);
+    expect(c.engine).toMatchObject({ batchWindowMs: expect.any(Number), maxBatchSize: expect.any(Number) });
   });
 
   it('reads YAML, resolves relative paths, converts durations', async () => {

@@ -25,7 +25,7 @@ function merge(base: unknown, over: unknown): unknown {
 }
 
 /** Renames `ttl` -> `ttlMs` etc.: the file uses duration names, the engine takes milliseconds. */
-function ms<T extends Rec>(value: unknown, renames: Record<string, string>): T | false | undefined {
+function ms<T extends object = Rec>(value: unknown, renames: Record<string, string>): T | false | undefined {
   if (value === false || value === undefined) return value;
   const out: Rec = {};
   for (const [k, v] of Object.entries(value as Rec)) out[renames[k] ?? k] = v;
@@ -109,15 +109,14 @@ export function normalizeConfig(raw: Rec): ServerConfig {
   }
   const store = c.store as Rec;
   const e = c.engine as Rec;
-  const engine: EngineConfig = {
-    deadlineMs: e.deadline as number,
-    maxDeadlineMs: e.maxDeadline as number,
-    maxEntitiesPerRequest: e.maxEntitiesPerRequest as number,
-    storeTimeoutMs: e.storeTimeout as number,
-    coalescing: e.coalescing as boolean,
-    batching: e.batching as boolean,
-    batchWindowMs: e.batchWindow as number,
-    maxBatchSize: e.maxBatchSize as number,
+  const engine = defined({
+    ...ms(e, {
+      deadline: 'deadlineMs',
+      maxDeadline: 'maxDeadlineMs',
+      storeTimeout: 'storeTimeoutMs',
+      batchWindow: 'batchWindowMs',
+      hedgeDelay: 'hedgeDelayMs',
+    }),
     negativeCache: ms(e.negativeCache, { notFoundTtl: 'notFoundTtlMs', failureTtl: 'failureTtlMs' }) ?? {},
     hotKeys: ms(e.hotKeys, { halfLife: 'halfLifeMs' }) ?? {},
     nearCache: ms(e.nearCache, { ttl: 'ttlMs' }) ?? {},
@@ -126,11 +125,8 @@ export function normalizeConfig(raw: Rec): ServerConfig {
     circuitBreaker: ms(e.circuitBreaker, { halfOpenAfter: 'halfOpenAfterMs' }) || {},
     freshness:
       ms(e.freshness, { shortWindow: 'shortWindowMs', longWindow: 'longWindowMs', slot: 'slotMs' }) || {},
-    ...defined({
-      hedgeDelayMs: e.hedgeDelay as number | undefined,
-      populationStats: populationStats(e.populationStats),
-    }),
-  };
+    populationStats: populationStats(e.populationStats),
+  }) as unknown as EngineConfig;
   const secondary =
     store.secondary === undefined || store.secondary === false
       ? undefined
@@ -141,7 +137,6 @@ export function normalizeConfig(raw: Rec): ServerConfig {
   if (engine.deadlineMs > engine.maxDeadlineMs) {
     throw new SpecProblem(['engine', 'deadline'], 'must not exceed engine.maxDeadline');
   }
-  const server = c.server as Rec;
   const auth = c.auth as Rec;
   const keys = (auth.keys ?? []) as Rec[];
   keys.forEach((k, i) => {
@@ -158,36 +153,21 @@ export function normalizeConfig(raw: Rec): ServerConfig {
       'mode api-keys needs keys (with secretEnv or secretFile) or keysFile; for local use without auth set mode: none',
     );
   }
-  const demo = c.demo as Rec;
   const status = (c.status ?? {}) as Rec;
   return {
     registry,
     store: { ...storeSection(store, ['store']), ...(secondary === undefined ? {} : { secondary }) },
     engine,
     ...defined({ servedLog: servedLog(c.servedLog) }),
-    server: {
-      host: server.host as string,
-      port: server.port as number,
-      bodyLimitBytes: server.bodyLimitBytes as number,
-      maxFeaturesPerRequest: server.maxFeaturesPerRequest as number,
-      maxPushRows: server.maxPushRows as number,
-      shutdownTimeoutMs: server.shutdownTimeout as number,
-      logLevel: server.logLevel as ServerConfig['server']['logLevel'],
-      docs: server.docs as boolean,
-    },
+    server: ms<ServerConfig['server']>(c.server, {
+      shutdownTimeout: 'shutdownTimeoutMs',
+    }) as ServerConfig['server'],
     auth: {
       mode: auth.mode as 'api-keys' | 'none',
       keys: keys as unknown as ServerConfig['auth']['keys'],
       ...(auth.keysFile === undefined ? {} : { keysFile: auth.keysFile as string }),
     },
-    demo: {
-      enabled: demo.enabled as boolean,
-      entities: demo.entities as number,
-      zipfExponent: demo.zipfExponent as number,
-      writesPerSecond: demo.writesPerSecond as number,
-      lagMs: demo.lag as number,
-      tickMs: demo.tick as number,
-    },
+    demo: ms<ServerConfig['demo']>(c.demo, { lag: 'lagMs', tick: 'tickMs' }) as ServerConfig['demo'],
     status: status.auditReportPath === undefined ? {} : { auditReportPath: status.auditReportPath as string },
   };
 }
