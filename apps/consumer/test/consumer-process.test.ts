@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { HEARTBEAT_VIEW_NAME, heartbeatView, loadRegistryFile } from '@granary/core';
 import { encodeFeatureEvent } from '@granary/kafka';
 import { createRedisOnlineStore } from '@granary/redis';
-import { serviceEndpoints } from '@granary/services';
+import { SOURCE_LOADER, serviceEndpoints } from '@granary/services';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -61,7 +61,7 @@ function start(): {
   exit: Promise<number | null>;
 } {
   const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-  const loader = fileURLToPath(new URL('./fixtures/source-loader.mjs', import.meta.url));
+  const loader = SOURCE_LOADER;
   const child = spawn(
     process.execPath,
     [

@@ -11,7 +11,7 @@ import {
   type WriteRow,
 } from '@granary/core';
 import { createRedisOnlineStore } from '@granary/redis';
-import { deleteRedisKeysByPrefix, serviceEndpoints } from '@granary/services';
+import { deleteRedisKeysByPrefix, SOURCE_LOADER, serviceEndpoints } from '@granary/services';
 import { Redis } from 'ioredis';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,12 +125,7 @@ describe('killing the consumer', () => {
     let writesApplied = 0;
     const spawn = (): ChildProcess => {
       const child = fork(fileURLToPath(new URL('./fixtures/consumer-child.ts', import.meta.url)), [], {
-        execArgv: [
-          '--experimental-transform-types',
-          '--no-warnings',
-          '--import',
-          fileURLToPath(new URL('./fixtures/source-loader.mjs', import.meta.url)),
-        ],
+        execArgv: ['--experimental-transform-types', '--no-warnings', '--import', SOURCE_LOADER],
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: {

@@ -12,6 +12,7 @@ export { ServiceError, ServicesError } from './errors.ts';
 export { parseServiceNames, SERVICE_NAMES, type ServiceName } from './names.ts';
 export { freePort } from './ports.ts';
 export { deleteRedisKeysByPrefix } from './redis-cleanup.ts';
+export { SOURCE_LOADER } from './source-loader-path.ts';
 export { type ServiceStatus, status } from './status.ts';
 export {
   type CreateProxyOptions,
