@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AbortedError, CircuitOpenError, StoreError, ValidationError } from '../errors.js';
 import { createManualClock } from '../time/clock.js';
 import { countsAgainstBreaker, createStoreCircuitBreaker } from './circuit-breaker.js';
@@ -24,6 +24,25 @@ describe('createStoreCircuitBreaker', () => {
     await expect(b.execute(async () => 'ok')).resolves.toBe('ok');
     expect(b.state()).toBe('closed');
     expect(states).toEqual(['open', 'half_open', 'closed']);
+  });
+
+  it('half-opens on the injected clock even when the wall clock ticks while the circuit opens', async () => {
+    // Every Date.now() call a millisecond later: cockatiel's own openedAt then lands after the backoff's
+    // stamp, which used to keep the circuit open for good on a manual clock (a CI flake).
+    let wall = 1_000_000;
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => wall++);
+    try {
+      const clock = createManualClock();
+      const b = createStoreCircuitBreaker('s', clock, { consecutiveFailures: 1, halfOpenAfterMs: 100 });
+      await expect(b.execute(fail)).rejects.toBeInstanceOf(StoreError);
+      clock.advance(99);
+      await expect(b.execute(async () => 1)).rejects.toBeInstanceOf(CircuitOpenError);
+      clock.advance(1);
+      await expect(b.execute(async () => 1)).resolves.toBe(1);
+      expect(b.state()).toBe('closed');
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('a failed trial reopens it for another period', async () => {

@@ -18,7 +18,10 @@ export function createClockBackoff(
     const clockAtOpen = clock.now();
     return {
       get duration() {
-        return Date.now() - wallAtOpen + (clockAtOpen + delayMs - clock.now());
+        // cockatiel stamps its own `openedAt` with Date.now() just after this backoff is made, so the wall
+        // clock may already have ticked: only the sign of the remaining delay decides, never that millisecond.
+        const remaining = clockAtOpen + delayMs - clock.now();
+        return remaining > 0 ? Date.now() - wallAtOpen + remaining : Number.NEGATIVE_INFINITY;
       },
       next: () => make(),
     };
