@@ -9,31 +9,44 @@
  *   ... --only 1x50,baseline                                  # some workloads only
  *   ... --rates 1000,2000                                     # these arrival rates instead of the ladders
  *   ... --server-flags "--max-semi-space-size=16"             # V8 flags of the server processes
+ *   ... --pairs 6                                             # alternating 1x50/raw windows at 2,000/s
  *   ... --shared-redis                                        # use tooling/services' Redis instead of an own one
  *
  * Load comes from Vegeta (lib/vegeta.ts: built once with `go install`), a separate process, so the
  * generator's own pauses are not the server's; requests are precomputed and sent round-robin.
  * Workloads: `1x50` (POST /v1/features, 1 entity x 50 float64 features) and `100x20` (100 entities x 20
  * features), keys uniform over 10,000 populated entities (no hot keys, so every request reads Redis), and
- * `baseline` (GET on a Fastify hello-world app), and `1x50-nolkg` (1x50 on a second server whose engine keeps no
- * last-known-good values, to show that cost). Each workload climbs a ladder of arrival rates; each step
- * is a warm-up then a measured window at a fixed arrival rate (open loop: latency is measured from each
+ * `baseline` (GET on a Fastify hello-world app), `raw` (the 1x50 requests on a Fastify app that HMGETs the same
+ * Redis fields with ioredis and decodes them, no Granary engine: the raw-driver baseline), and `1x50-nolkg`
+ * (1x50 on a second server whose engine keeps no last-known-good values, to show that cost). Each workload
+ * climbs a ladder of arrival rates; each step is a warm-up then a measured window at a fixed arrival rate (open loop: latency is measured from each
  * request's scheduled send time, so queueing shows). A step is sustained when at least 99 % of the scheduled
  * requests completed within the window plus 1 s, with no errors, and p99 < 50 ms. The server's CPU use
  * during the window (from /proc, percent of one core) is reported with each step.
- * The server, the baseline and a redis-server of the benchmark's own run as child processes, started on free
+ * After the ladders, `1x50` and `raw` run again at 2,000/s in alternating windows (`--pairs N`, default 4,
+ * quick 2), so that the comparison with raw is not skewed by the machine's drift over minutes.
+ * The server, the baselines and a redis-server of the benchmark's own run as child processes, started on free
  * ports and stopped by their PIDs. Results go to tooling/bench/results/server-<timestamp>.json.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deleteRedisKeysByPrefix, ensureServices, freePort } from '@granary/services';
+import { deleteRedisKeysByPrefix, ensureServices } from '@granary/services';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { machine, writeResult } from '../lib/machine.ts';
-import { attack, cpuSeconds, ensureVegeta, type VegetaTarget, writeTargets } from '../lib/vegeta.ts';
+import { ensureVegeta, type VegetaTarget, writeTargets } from '../lib/vegeta.ts';
+import { checkRawAgrees, HELLO_APP, RAW_APP } from './server-baselines.ts';
+import {
+  measureStep,
+  type Step,
+  type StepContext,
+  startChild,
+  startOwnRedis,
+  stopChild,
+} from './server-steps.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const SERVER_MAIN = join(ROOT, 'apps', 'server', 'dist', 'main.js');
@@ -45,6 +58,10 @@ const quick = process.argv.includes('--quick');
 const WARMUP_MS = quick ? 1500 : 3000;
 const WINDOW_MS = quick ? 4000 : 10_000;
 const P99_LIMIT_MS = 50;
+/** Alternating 1x50 / raw windows at the target rate after the ladders (`--pairs N`; 0 skips them). */
+const pairsArg = process.argv.indexOf('--pairs');
+const PAIRS = pairsArg >= 0 ? Number(process.argv[pairsArg + 1] ?? 0) : quick ? 2 : 4;
+const PAIR_RATE = 2000;
 /** `--only 1x50,baseline` runs only these workloads. */
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
@@ -62,12 +79,14 @@ const RATES =
 const LADDERS: Readonly<Record<string, readonly number[]>> = quick
   ? {
       baseline: [2000, 8000],
+      raw: [1000, 2000, 3000, 4000],
       '1x50': [1000, 2000, 3000, 4000],
       '100x20': [50, 100, 200],
       '1x50-nolkg': [2000, 3000, 4000],
     }
   : {
       baseline: [2000, 4000, 8000, 12_000],
+      raw: [1000, 2000, 3000, 4000, 5000, 6000],
       '1x50': [1000, 2000, 3000, 4000, 5000, 6000],
       '100x20': [50, 100, 200, 300, 400],
       '1x50-nolkg': [2000, 3000, 4000, 5000],
@@ -101,165 +120,19 @@ function configYaml(redisUrl: string, prefix: string, engineExtra = ''): string 
   ].join('\n');
 }
 
-/** Starts a child process and resolves with its base URL once it prints one. */
-function startChild(
-  args: string[],
-  cwd: string,
-  pattern: RegExp,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += String(chunk);
-      const m = pattern.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (c: Buffer) => {
-      out += String(c);
-    });
-    child.once('exit', (code) => reject(new Error(`child exited with ${code} before listening:\n${out}`)));
-    setTimeout(() => reject(new Error(`child did not listen within 30 s:\n${out}`)), 30_000).unref();
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(child.pid, 'SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-  if (child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-}
-
-const HELLO = `
-const { default: Fastify } = await import('fastify');
-const app = Fastify();
-app.get('/', async () => ({ hello: 'world' }));
-app.get('/healthz', async () => ({ status: 'ok' }));
-const address = await app.listen({ host: '127.0.0.1', port: 0 });
-console.log('listening on ' + address);
-process.once('SIGTERM', () => app.close().then(() => process.exit(0)));
-`;
-
-interface Step {
-  readonly workload: string;
-  readonly offeredPerSec: number;
-  readonly achievedPerSec: number;
-  readonly completed: number;
-  readonly scheduled: number;
-  readonly errors: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly p999Ms: number;
-  readonly maxMs: number;
-  /** p99 of the time from sending to the answer (excludes the generator's own send delay). */
-  readonly serviceP99Ms: number;
-  /** p99 of how late the generator sent requests (its own stalls). */
-  readonly sendLagP99Ms: number;
-  /** CPU the server process used during the window, in percent of one core (0 for the baseline). */
-  readonly serverCpuPercent: number;
-  readonly sustained: boolean;
-  /** The machine's 1-minute load average after the step (2 cores: above 2 means other work competed). */
-  readonly loadAvg1m: number;
-}
-
-async function ladder(
-  workload: string,
-  targetsFile: string,
-  url: string,
-  ctx: { readonly vegeta: string; readonly dir: string; readonly pid: number | undefined },
-): Promise<Step[]> {
+async function ladder(workload: string, targetsFile: string, url: string, ctx: StepContext): Promise<Step[]> {
   const steps: Step[] = [];
   for (const rate of RATES ?? LADDERS[workload] ?? []) {
-    const base = { binary: ctx.vegeta, targetsFile, ratePerSec: rate, dir: ctx.dir };
-    await attack({ ...base, durationMs: WARMUP_MS });
-    const cpuBefore = ctx.pid === undefined ? 0 : cpuSeconds(ctx.pid);
-    const r = await attack({ ...base, durationMs: WINDOW_MS });
-    const cpu = ctx.pid === undefined ? 0 : cpuSeconds(ctx.pid) - cpuBefore;
-    await settle(url);
-    const achieved = (r.completed - r.errors) / Math.max(r.elapsedSec, WINDOW_MS / 1000);
-    const sustained =
-      r.errors === 0 &&
-      r.elapsedSec <= WINDOW_MS / 1000 + 1 &&
-      r.completed >= 0.99 * r.scheduled &&
-      r.latency.p99Ms < P99_LIMIT_MS;
-    const step: Step = {
-      workload,
-      offeredPerSec: rate,
-      achievedPerSec: Math.round(achieved),
-      completed: r.completed,
-      scheduled: r.scheduled,
-      errors: r.errors,
-      p50Ms: r.latency.p50Ms,
-      p99Ms: r.latency.p99Ms,
-      p999Ms: r.latency.p999Ms,
-      maxMs: r.latency.maxMs,
-      serviceP99Ms: r.serviceLatency.p99Ms,
-      sendLagP99Ms: r.sendLag.p99Ms,
-      serverCpuPercent: Math.round((cpu / Math.max(r.elapsedSec, 1e-3)) * 100),
-      sustained,
-      loadAvg1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
-    };
+    const step = await measureStep(workload, targetsFile, url, ctx, rate);
     steps.push(step);
-    console.log(
-      `  ${workload.padEnd(8)} offered ${String(rate).padStart(6)}/s  achieved ${String(step.achievedPerSec).padStart(6)}/s  ` +
-        `p50 ${step.p50Ms.toFixed(2)}  p99 ${step.p99Ms.toFixed(2)}  p99.9 ${step.p999Ms.toFixed(2)} ms  (service ${step.serviceP99Ms.toFixed(2)}, send lag ${step.sendLagP99Ms.toFixed(2)})  ` +
-        `server cpu ${step.serverCpuPercent} %  errors ${step.errors}${r.firstError ? ` (${r.firstError})` : ''}  load ${step.loadAvg1m}  ${sustained ? 'ok' : 'NOT SUSTAINED'}`,
-    );
-    if (!sustained && achieved < 0.9 * rate) break; // far past saturation: stop climbing
+    if (!step.sustained && step.achievedPerSec < 0.9 * rate) break; // far past saturation: stop climbing
   }
   return steps;
-}
-
-/** Waits until the server answers /healthz (or /) quickly again, so an overloaded step's backlog never spills into the next. */
-async function settle(url: string): Promise<void> {
-  const pool = new Pool(url, { connections: 1 });
-  const deadline = performance.now() + 30_000;
-  let fast = 0;
-  while (fast < 3 && performance.now() < deadline) {
-    const started = performance.now();
-    const res = await pool.request({ method: 'GET', path: '/healthz' }).catch(() => undefined);
-    await res?.body.text();
-    fast = performance.now() - started < 5 ? fast + 1 : 0;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await pool.close();
 }
 
 async function expectOk(res: Awaited<ReturnType<Pool['request']>>): Promise<void> {
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}: ${text.slice(0, 200)}`);
-}
-
-/**
- * A redis-server of the benchmark's own (no persistence, spare port), so other work on the shared test Redis
- * neither slows the run nor is slowed by it; it inherits the benchmark's scheduling priority.
- */
-async function startOwnRedis(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {}); // refused until the server is up: retried below
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return { child, url };
-    } catch {
-      probe.disconnect();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error('redis-server did not answer PING within 10 s (is redis-server installed?)');
 }
 
 async function main(): Promise<number> {
@@ -296,11 +169,18 @@ async function main(): Promise<number> {
     );
     children.push(server.child);
     const hello = await startChild(
-      ['--input-type=module', '-e', HELLO],
+      ['--input-type=module', '-e', HELLO_APP],
       join(ROOT, 'apps', 'server'),
       /listening on (http:\/\/[0-9.:]+)/,
     );
     children.push(hello.child);
+    const raw = await startChild(
+      ['--input-type=module', '-e', RAW_APP],
+      join(ROOT, 'apps', 'server'),
+      /listening on (http:\/\/[0-9.:]+)/,
+      { BENCH_REDIS_URL: redisUrl, BENCH_PREFIX: prefix },
+    );
+    children.push(raw.child);
 
     const nolkg = await startChild(
       [...SERVER_FLAGS, SERVER_MAIN, '--config', join(dir, 'server-nolkg.yaml')],
@@ -329,6 +209,7 @@ async function main(): Promise<number> {
       );
     }
     await populate.close();
+    await checkRawAgrees(server.url, raw.url);
 
     let seed = 1;
     const nextKey = () => {
@@ -353,24 +234,74 @@ async function main(): Promise<number> {
       );
     const workloads: Record<string, { target: typeof server; requests: (url: string) => VegetaTarget[] }> = {
       baseline: { target: hello, requests: (url) => [{ method: 'GET', url: `${url}/` }] },
+      raw: { target: raw, requests: oneByFifty },
       '1x50': { target: server, requests: oneByFifty },
       '100x20': { target: server, requests: hundredByTwenty },
       '1x50-nolkg': { target: nolkg, requests: oneByFifty },
     };
     const titles: Record<string, string> = {
       baseline: 'baseline: Fastify hello world (GET /)',
+      raw: 'raw: the 1x50 requests on Fastify + ioredis HMGET, decoded in place, no Granary engine',
       '1x50': '1x50: POST /v1/features, 1 entity x 50 features, Redis',
       '100x20': '100x20: POST /v1/features, 100 entities x 20 features, Redis',
       '1x50-nolkg': '1x50-nolkg: the 1x50 workload on a server with engine.lastKnownGood: false',
     };
     const vegeta = await ensureVegeta();
     const results: Step[] = [];
+    const files: Record<string, string> = {};
+    const stepContext = (w: string): StepContext => ({
+      vegeta,
+      dir,
+      pid: workloads[w]?.target.child.pid,
+      warmupMs: WARMUP_MS,
+      windowMs: WINDOW_MS,
+      p99LimitMs: P99_LIMIT_MS,
+    });
     for (const [workload, { target, requests }] of Object.entries(workloads)) {
       if (ONLY && !ONLY.has(workload)) continue;
       console.log(`\n== ${titles[workload]}`);
       const file = writeTargets(dir, workload, requests(target.url));
-      results.push(...(await ladder(workload, file, target.url, { vegeta, dir, pid: target.child.pid })));
+      files[workload] = file;
+      results.push(...(await ladder(workload, file, target.url, stepContext(workload))));
     }
+
+    // The target rate again, the Granary server and the raw floor in alternating windows (each goes first
+    // in turn), so that the machine's drift over minutes hits both alike.
+    const paired: Step[] = [];
+    const pairFiles = [files['1x50'], files.raw];
+    if (pairFiles.every((f) => f !== undefined) && PAIRS > 0) {
+      console.log(`\n== paired at ${PAIR_RATE}/s: 1x50 and raw in alternating windows (${PAIRS} pairs)`);
+      for (let i = 0; i < PAIRS; i++) {
+        const order = i % 2 === 0 ? ['1x50', 'raw'] : ['raw', '1x50'];
+        for (const w of order) {
+          const t = workloads[w] as (typeof workloads)[string];
+          paired.push(await measureStep(w, files[w] as string, t.target.url, stepContext(w), PAIR_RATE));
+        }
+      }
+    }
+    const median = (xs: readonly number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return sorted.length === 0 ? Number.NaN : (sorted[Math.floor((sorted.length - 1) / 2)] as number);
+    };
+    const pairedSummary = Object.fromEntries(
+      ['1x50', 'raw'].map((w) => {
+        const steps = paired.filter((s) => s.workload === w);
+        return [
+          w,
+          {
+            p99Ms: steps.map((s) => s.p99Ms),
+            medianP99Ms: median(steps.map((s) => s.p99Ms)),
+            medianP50Ms: median(steps.map((s) => s.p50Ms)),
+            medianServerCpuPercent: median(steps.map((s) => s.serverCpuPercent)),
+          },
+        ];
+      }),
+    );
+    if (paired.length > 0)
+      for (const [w, p] of Object.entries(pairedSummary))
+        console.log(
+          `  ${w.padEnd(8)} median p50 ${p.medianP50Ms.toFixed(2)} ms, median p99 ${p.medianP99Ms.toFixed(2)} ms (windows: ${p.p99Ms.map((x) => x.toFixed(1)).join(', ')}), median server cpu ${p.medianServerCpuPercent} %`,
+        );
 
     const best = (w: string) =>
       results
@@ -386,7 +317,7 @@ async function main(): Promise<number> {
       },
     ];
     console.log('\nhighest sustained throughput (p99 < 50 ms, no errors):');
-    for (const w of ['baseline', '1x50', '100x20', '1x50-nolkg'])
+    for (const w of ['baseline', 'raw', '1x50', '100x20', '1x50-nolkg'])
       console.log(`  ${w.padEnd(8)} ${best(w)}/s`);
     for (const t of targets)
       console.log(`${t.met ? 'MET ' : 'MISS'} ${t.name}: ${t.actual} (target ${t.target})`);
@@ -400,8 +331,10 @@ async function main(): Promise<number> {
         connections: 128,
       },
       steps: results,
+      paired: { ratePerSec: PAIR_RATE, steps: paired, summary: pairedSummary },
       highestSustainedPerSec: {
         baseline: best('baseline'),
+        raw: best('raw'),
         '1x50': best('1x50'),
         '100x20': best('100x20'),
         '1x50-nolkg': best('1x50-nolkg'),
