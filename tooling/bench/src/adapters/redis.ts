@@ -35,7 +35,7 @@ import {
 } from '@granary/redis';
 import { deleteRedisKeysByPrefix, ensureServices, freePort } from '@granary/services';
 import { Redis } from 'ioredis';
-import { createLatencyRecorder } from '../lib/latency.ts';
+import { createLatencyRecorder, median } from '../lib/latency.ts';
 import { machine, writeResult } from '../lib/machine.ts';
 
 const ROUNDS = 8;
@@ -170,13 +170,6 @@ async function closedLoop(ms: number, concurrency: number, call: (n: number) => 
   );
   const used = process.cpuUsage(cpu);
   return { latency, calls, seconds: (performance.now() - started) / 1000, cpuUs: used.user + used.system };
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const m = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return Math.round(m * 1000) / 1000;
 }
 
 function side(results: Awaited<ReturnType<typeof closedLoop>>[], keysPerCall: number): Side {

@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { deleteRedisKeysByPrefix, ensureServices } from '@granary/services';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
+import { median } from '../lib/latency.ts';
 import { machine, writeResult } from '../lib/machine.ts';
 import { ensureVegeta, type VegetaTarget, writeTargets } from '../lib/vegeta.ts';
 import { checkRawAgrees, HELLO_APP, RAW_APP } from './server-baselines.ts';
@@ -279,10 +280,6 @@ async function main(): Promise<number> {
         }
       }
     }
-    const median = (xs: readonly number[]) => {
-      const sorted = [...xs].sort((a, b) => a - b);
-      return sorted.length === 0 ? Number.NaN : (sorted[Math.floor((sorted.length - 1) / 2)] as number);
-    };
     const pairedSummary = Object.fromEntries(
       ['1x50', 'raw'].map((w) => {
         const steps = paired.filter((s) => s.workload === w);
@@ -307,13 +304,21 @@ async function main(): Promise<number> {
       results
         .filter((s) => s.workload === w && s.sustained)
         .reduce((a, s) => Math.max(a, s.achievedPerSec), 0);
-    const at2000 = results.find((s) => s.workload === '1x50' && s.offeredPerSec === 2000);
+    // The target is judged on every 1x50 window at 2,000/s (ladder step and paired windows): met only when
+    // the median window is under 5 ms and every one of them was sustained.
+    const windows2000 = [...results, ...paired].filter(
+      (s) => s.workload === '1x50' && s.offeredPerSec === 2000,
+    );
+    const median2000 = median(windows2000.map((s) => s.p99Ms));
     const targets = [
       {
-        name: '1x50 p99 at 2,000 requests/s',
+        name: '1x50 p99 at 2,000 requests/s (median of its windows)',
         target: '< 5 ms',
-        actual: at2000 ? `${at2000.p99Ms.toFixed(2)} ms` : 'not run',
-        met: at2000?.sustained === true && at2000.p99Ms < 5,
+        actual:
+          windows2000.length > 0
+            ? `${median2000.toFixed(2)} ms (windows: ${windows2000.map((s) => s.p99Ms.toFixed(1)).join(', ')})`
+            : 'not run',
+        met: windows2000.length > 0 && windows2000.every((s) => s.sustained) && median2000 < 5,
       },
     ];
     console.log('\nhighest sustained throughput (p99 < 50 ms, no errors):');

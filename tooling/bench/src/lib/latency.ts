@@ -43,3 +43,13 @@ export function createLatencyRecorder(): LatencyRecorder {
     },
   };
 }
+
+/** The median of `xs` (the mean of the middle two for an even count), rounded to 3 decimals; NaN when empty. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const m =
+    sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return Math.round(m * 1000) / 1000;
+}
