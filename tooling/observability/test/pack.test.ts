@@ -125,7 +125,7 @@ describe('Grafana dashboard', () => {
     for (const metric of [
       'granary_served_age_seconds_bucket',
       'granary_request_duration_seconds_bucket',
-      'granary_freshness_slo_compliance_ratio',
+      'view:granary_freshness_slo_compliance',
       'granary_freshness_slo_burn_rate',
       'granary_heartbeat_age_seconds',
       'granary_kafka_offset_lag',
