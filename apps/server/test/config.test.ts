@@ -37,9 +37,15 @@ describe('loadConfig', () => {
       'logLevel',
       'maxFeaturesPerRequest',
       'maxPushRows',
+      'overload',
       'port',
       'shutdownTimeoutMs',
     ]);
+    expect(c.server.overload).toEqual({
+      maxEventLoopDelayMs: 1000,
+      sampleIntervalMs: 1000,
+      retryAfterMs: 1000,
+    });
     expect(c.demo).toMatchObject({ lagMs: 0, tickMs: expect.any(Number) });
     expect(Object.keys(c.demo)).not.toContain('lag');
     for (const raw of [
@@ -62,10 +68,23 @@ describe('loadConfig', () => {
         'store: { type: redis, redis: { url: "redis://x:1" } }',
         'engine: { deadline: 50ms, nearCache: false }',
         'auth: { mode: none }',
-        'server: { shutdownTimeout: 2s }',
+        'server: { shutdownTimeout: 2s, overload: { maxEventLoopDelay: 250ms } }',
       ].join('\n'),
     );
     const c = await loadConfig({ file: path, env: {} });
+    expect(c.server.overload).toEqual({
+      maxEventLoopDelayMs: 250,
+      sampleIntervalMs: 1000,
+      retryAfterMs: 1000,
+    });
+    const off = await loadConfig({
+      file: await file(
+        'off.yaml',
+        'registry: { demo: true }\nauth: { mode: none }\nserver: { overload: false }\n',
+      ),
+      env: {},
+    });
+    expect(off.server.overload).toBe(false);
     expect(c.registry.path).toBe(join(path, '..', 'registry.yaml'));
     expect(c.store.redis).toEqual({ url: 'redis://x:1' });
     expect(c.engine.deadlineMs).toBe(50);

@@ -3,6 +3,7 @@ import {
   CONFIG_DEFAULTS,
   CONFIG_SPEC,
   type EngineConfig,
+  type OverloadConfig,
   type PopulationStatsConfig,
   type ServedLogConfig,
   type ServerConfig,
@@ -159,9 +160,16 @@ export function normalizeConfig(raw: Rec): ServerConfig {
     store: { ...storeSection(store, ['store']), ...(secondary === undefined ? {} : { secondary }) },
     engine,
     ...defined({ servedLog: servedLog(c.servedLog) }),
-    server: ms<ServerConfig['server']>(c.server, {
-      shutdownTimeout: 'shutdownTimeoutMs',
-    }) as ServerConfig['server'],
+    server: {
+      ...(ms<ServerConfig['server']>(c.server, {
+        shutdownTimeout: 'shutdownTimeoutMs',
+      }) as ServerConfig['server']),
+      overload: ms<OverloadConfig>((c.server as Rec).overload, {
+        maxEventLoopDelay: 'maxEventLoopDelayMs',
+        sampleInterval: 'sampleIntervalMs',
+        retryAfter: 'retryAfterMs',
+      }) as OverloadConfig | false,
+    },
     auth: {
       mode: auth.mode as 'api-keys' | 'none',
       keys: keys as unknown as ServerConfig['auth']['keys'],

@@ -110,6 +110,20 @@ export interface EngineConfig {
   readonly populationStats?: PopulationStatsConfig;
 }
 
+/**
+ * Load shedding (`server.overload`, @fastify/under-pressure): while the mean event-loop delay over the last
+ * sample is above `maxEventLoopDelayMs`, requests other than /healthz, /readyz and /metrics are answered at once
+ * with 503 `OVERLOADED` and `Retry-After`, instead of queueing past every caller's deadline.
+ */
+export interface OverloadConfig {
+  /** Default: 1,000 ms. */
+  readonly maxEventLoopDelayMs: number;
+  /** How often the event-loop delay is sampled (its mean over the interval is compared). Default: 1,000 ms. */
+  readonly sampleIntervalMs: number;
+  /** The `Retry-After` of a shed request, rounded up to whole seconds. Default: 1,000 ms. */
+  readonly retryAfterMs: number;
+}
+
 /** HTTP settings. */
 export interface HttpConfig {
   readonly host: string;
@@ -118,6 +132,8 @@ export interface HttpConfig {
   readonly maxFeaturesPerRequest: number;
   readonly maxPushRows: number;
   readonly shutdownTimeoutMs: number;
+  /** Load shedding, or `false` to keep every request (default: on, see {@link OverloadConfig}). */
+  readonly overload: OverloadConfig | false;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly docs: boolean;
 }
@@ -225,6 +241,13 @@ export const CONFIG_SPEC: Spec = s.object({
     maxFeaturesPerRequest: s.int(1),
     maxPushRows: s.int(1),
     shutdownTimeout: s.duration(true),
+    overload: s.falseOr(
+      s.object({
+        maxEventLoopDelay: s.duration(true),
+        sampleInterval: s.duration(true),
+        retryAfter: s.duration(true),
+      }),
+    ),
     logLevel: s.enum('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
     docs: s.bool(),
   }),
@@ -271,6 +294,7 @@ export const CONFIG_DEFAULTS = {
     maxFeaturesPerRequest: 500,
     maxPushRows: 1000,
     shutdownTimeout: '10s',
+    overload: { maxEventLoopDelay: '1s', sampleInterval: '1s', retryAfter: '1s' },
     logLevel: 'info',
     docs: true,
   },

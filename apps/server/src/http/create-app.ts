@@ -24,6 +24,7 @@ import { createHttpMetrics } from '../telemetry/http-metrics.js';
 import type { ErrorBody } from './api-error.js';
 import { createAuthHook } from './auth-hook.js';
 import { toApiError } from './error-mapping.js';
+import { registerOverloadGuard } from './overload-guard.js';
 
 /** Everything the routes need. */
 export interface AppContext {
@@ -57,8 +58,8 @@ function requestId(req: IncomingMessage): string {
 }
 
 /**
- * Builds the Fastify app: request ids (`x-request-id` in and out, `requestId` in every log line), API-key
- * auth per route scope, body limit, schema validation with errors naming the field, one error format,
+ * Builds the Fastify app: request ids (`x-request-id` in and out, `requestId` in every log line), load
+ * shedding (`server.overload`), API-key auth per route scope, body limit, schema validation with errors naming the field, one error format,
  * Prometheus HTTP metrics, the OpenAPI document at `/openapi.json`, and every route.
  */
 export async function createApp(ctx: AppContext, logger: Logger): Promise<GranaryApp> {
@@ -98,6 +99,8 @@ async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> 
   }
 
   const httpMetrics = createHttpMetrics(ctx.metrics);
+  // Load shedding first: an overloaded server answers 503 before spending anything on auth or the body.
+  if (config.server.overload) await registerOverloadGuard(app, config.server.overload);
   app.addHook('onRequest', createAuthHook(ctx.verifier));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
