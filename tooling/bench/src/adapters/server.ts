@@ -266,7 +266,7 @@ async function main(): Promise<number> {
       results.push(...(await ladder(workload, file, target.url, stepContext(workload))));
     }
 
-    // The target rate again, the Granary server and the raw floor in alternating windows (each goes first
+    // The target rate again, the Granary server and the raw baseline in alternating windows (each goes first
     // in turn), so that the machine's drift over minutes hits both alike.
     const paired: Step[] = [];
     const pairFiles = [files['1x50'], files.raw];
@@ -327,7 +327,8 @@ async function main(): Promise<number> {
     for (const t of targets)
       console.log(`${t.met ? 'MET ' : 'MISS'} ${t.name}: ${t.actual} (target ${t.target})`);
     const path = writeResult('server', {
-      description: 'apps/server over Redis, open-loop HTTP on loopback, Fastify hello-world baseline',
+      description:
+        'apps/server over Redis, open-loop HTTP on loopback; baselines: Fastify hello world, raw driver (Fastify + ioredis HMGET)',
       settings: {
         keyspace: KEYSPACE,
         warmupMs: WARMUP_MS,
