@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import { request } from 'undici';
+import { okText } from './server-steps.ts';
 
 /** The hello-world baseline: Fastify answering a constant, run with `node -e` from apps/server. */
 export const HELLO_APP = `
@@ -55,20 +56,12 @@ process.once('SIGTERM', () => app.close().then(() => redis.quit()).then(() => pr
 export async function checkRawAgrees(serverUrl: string, rawUrl: string): Promise<void> {
   const body = JSON.stringify({ features: ['bench_wide:f00', 'bench_wide:f49'], entities: [{ user_id: 7 }] });
   const ask = async (url: string) => {
-    const pool = new Pool(url, { connections: 1 });
-    try {
-      const res = await pool.request({
-        method: 'POST',
-        path: '/v1/features',
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      const text = await res.body.text();
-      if (res.statusCode !== 200) throw new Error(`${url}: status ${res.statusCode}: ${text.slice(0, 200)}`);
-      return JSON.parse(text) as unknown;
-    } finally {
-      await pool.close();
-    }
+    const res = await request(`${url}/v1/features`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    return JSON.parse(await okText(res, url)) as unknown;
   };
   const served = (await ask(serverUrl)) as {
     entities: { features: Record<string, { value: number }> }[];

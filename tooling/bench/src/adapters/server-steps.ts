@@ -169,3 +169,13 @@ async function settle(url: string): Promise<void> {
   }
   await pool.close();
 }
+
+/** The body of a 200 answer; any other status throws with the start of the body (and `what` it came from). */
+export async function okText(
+  res: { statusCode: number; body: { text(): Promise<string> } },
+  what = 'request',
+): Promise<string> {
+  const text = await res.body.text();
+  if (res.statusCode !== 200) throw new Error(`${what}: status ${res.statusCode}: ${text.slice(0, 200)}`);
+  return text;
+}

@@ -42,6 +42,7 @@ import { ensureVegeta, type VegetaTarget, writeTargets } from '../lib/vegeta.ts'
 import { checkRawAgrees, HELLO_APP, RAW_APP } from './server-baselines.ts';
 import {
   measureStep,
+  okText,
   type Step,
   type StepContext,
   startChild,
@@ -131,11 +132,6 @@ async function ladder(workload: string, targetsFile: string, url: string, ctx: S
   return steps;
 }
 
-async function expectOk(res: Awaited<ReturnType<Pool['request']>>): Promise<void> {
-  const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}: ${text.slice(0, 200)}`);
-}
-
 async function main(): Promise<number> {
   const ownRedis = !process.argv.includes('--shared-redis');
   const endpoints = ownRedis ? undefined : await ensureServices(['redis']);
@@ -200,7 +196,7 @@ async function main(): Promise<number> {
         for (let f = 0; f < 50; f++) values[`f${String(f).padStart(2, '0')}`] = (u * 50 + f) / 7;
         rows.push({ view: 'bench_wide', key: { user_id: u }, values, eventTime: now });
       }
-      await expectOk(
+      await okText(
         await populate.request({
           method: 'POST',
           path: '/v1/push',
