@@ -48,6 +48,7 @@ describe('load shedding (server.overload)', () => {
     );
     expect((await server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await server.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+    expect((await server.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     expect(logs().filter((l) => l.includes('overloaded: shedding requests'))).toHaveLength(1);
 
     await untilLagging(false);
