@@ -13,6 +13,10 @@ export function runId(): string {
  * Registers `it` blocks; `server` returns the server the file's `beforeAll` built.
  */
 export function storeRoundTripTests(server: () => GranaryServer): void {
+  // Behaviour, not latency: reads carry a generous deadline, so that a store's first query on a busy CI
+  // machine (a Cassandra statement prepared on first use, a cluster slot map) is not cut by the engine's 100 ms
+  // default and served as UNAVAILABLE.
+  const read = (url: string, body: unknown) => post(server(), url, body, { 'x-granary-deadline-ms': '5000' });
   const features = ['user_stats:clicks', 'user_stats:country', 'user_stats:vec', 'user_stats:ctr'];
 
   it('pushes and serves the values, the newest event time winning', async () => {
@@ -34,7 +38,7 @@ export function storeRoundTripTests(server: () => GranaryServer): void {
     expect(
       await push([{ view: 'user_stats', key, values: { country: 'OLDER' }, eventTime: now - 1000 }]),
     ).toMatchObject({ status: 200 });
-    const res = await post(server(), '/v1/features', { features, entities: [key] });
+    const res = await read('/v1/features', { features, entities: [key] });
     expect(res.status).toBe(200);
     const f = res.body.entities[0].features;
     expect(f['user_stats:clicks']).toMatchObject({
@@ -49,7 +53,7 @@ export function storeRoundTripTests(server: () => GranaryServer): void {
 
     // A newer push replaces the value.
     await push([{ view: 'user_stats', key, values: { country: 'FR' }, eventTime: now + 1000 }]);
-    const newer = await post(server(), '/v1/features', { features: ['user_stats:country'], entities: [key] });
+    const newer = await read('/v1/features', { features: ['user_stats:country'], entities: [key] });
     expect(newer.body.entities[0].features['user_stats:country']).toMatchObject({
       value: 'FR',
       status: 'PRESENT',
@@ -58,7 +62,7 @@ export function storeRoundTripTests(server: () => GranaryServer): void {
   });
 
   it('answers NOT_FOUND for a key that was never written', async () => {
-    const res = await post(server(), '/v1/features', {
+    const res = await read('/v1/features', {
       features: ['user_stats:country', 'user_stats:clicks', 'engagement:views'],
       entities: [{ user_id: 424242, item_id: 'never-written' }],
     });
@@ -81,7 +85,7 @@ export function storeRoundTripTests(server: () => GranaryServer): void {
         },
       ],
     });
-    const res = await post(server(), '/get-online-features', {
+    const res = await read('/get-online-features', {
       features: ['engagement:views'],
       entities: { user_id: [5], item_id: ['x'] },
     });
