@@ -31,15 +31,23 @@ export interface HotKeyDetector {
   top(n: number): HotKeyEstimate[];
 }
 
+/** Defaults of {@link HotKeyOptions}. */
+export const HOT_KEY_DEFAULTS = Object.freeze({
+  capacity: 1000,
+  halfLifeMs: 10_000,
+  minCount: 20,
+  minShare: 0.001,
+});
+
 /** Creates a {@link HotKeyDetector} over a decaying Space-Saving sketch. */
 export function createHotKeyDetector(clock: Clock, options: HotKeyOptions = {}): HotKeyDetector {
   const sketch = createSpaceSavingSketch({
     clock,
-    capacity: options.capacity ?? 1000,
-    halfLifeMs: options.halfLifeMs ?? 10_000,
+    capacity: options.capacity ?? HOT_KEY_DEFAULTS.capacity,
+    halfLifeMs: options.halfLifeMs ?? HOT_KEY_DEFAULTS.halfLifeMs,
   });
-  const minCount = options.minCount ?? 20;
-  const minShare = options.minShare ?? 0.001;
+  const minCount = options.minCount ?? HOT_KEY_DEFAULTS.minCount;
+  const minShare = options.minShare ?? HOT_KEY_DEFAULTS.minShare;
   const passes = (lower: number, total: number) =>
     lower >= minCount && total > 0 && lower / total >= minShare;
   const isHot = (key: string) => {

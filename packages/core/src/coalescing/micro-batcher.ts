@@ -56,10 +56,13 @@ interface Entry<Q, R> {
   sent: { readonly controller: AbortController; live: number } | undefined;
 }
 
+/** Defaults of the micro-batcher. */
+export const MICRO_BATCH_DEFAULTS = Object.freeze({ windowMs: 0, maxBatchSize: 1000 });
+
 /** Creates a {@link MicroBatcher}. */
 export function createMicroBatcher<Q, R>(options: MicroBatcherOptions<Q, R>): MicroBatcher<Q, R> {
-  const windowMs = options.windowMs ?? 0;
-  const maxBatchSize = Math.max(1, options.maxBatchSize ?? 1000);
+  const windowMs = options.windowMs ?? MICRO_BATCH_DEFAULTS.windowMs;
+  const maxBatchSize = Math.max(1, options.maxBatchSize ?? MICRO_BATCH_DEFAULTS.maxBatchSize);
   let pending: Entry<Q, R>[] = [];
   /** Pending entries that aborted before dispatch (skipped at flush). */
   let abortedPending = 0;

@@ -58,12 +58,15 @@ interface Stored extends NearCacheEntry {
   refreshing: boolean;
 }
 
+/** Defaults of the near cache (`ttlMs` is the engine's longest entry TTL, see `NearCacheConfig`). */
+export const NEAR_CACHE_DEFAULTS = Object.freeze({ ttlMs: 1000, maxEntries: 10_000, refreshAheadRatio: 0.8 });
+
 /** Creates a {@link NearCache}. */
 export function createNearCache(options: NearCacheOptions): NearCache {
   const { clock } = options;
-  const ratio = Math.min(1, Math.max(0, options.refreshAheadRatio ?? 0.8));
+  const ratio = Math.min(1, Math.max(0, options.refreshAheadRatio ?? NEAR_CACHE_DEFAULTS.refreshAheadRatio));
   const cache = new LRUCache<string, Stored>({
-    max: options.maxEntries ?? 10_000,
+    max: options.maxEntries ?? NEAR_CACHE_DEFAULTS.maxEntries,
     ttlAutopurge: false,
     perf: { now: () => clock.now() },
     ttlResolution: 0,

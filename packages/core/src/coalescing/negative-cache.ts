@@ -41,12 +41,21 @@ export interface NegativeCache {
   readonly size: number;
 }
 
+/** Defaults of {@link NegativeCacheOptions}. */
+export const NEGATIVE_CACHE_DEFAULTS = Object.freeze({
+  notFoundTtlMs: 1000,
+  failureTtlMs: 250,
+  maxEntries: 10_000,
+});
+
 /** Creates a {@link NegativeCache}. */
 export function createNegativeCache(options: NegativeCacheOptions): NegativeCache {
   const { clock } = options;
-  const notFoundTtl = options.notFoundTtlMs ?? 1000;
-  const failureTtl = options.failureTtlMs ?? 250;
-  const cache = new LRUCache<string, Map<string, Cell>>({ max: options.maxEntries ?? 10_000 });
+  const notFoundTtl = options.notFoundTtlMs ?? NEGATIVE_CACHE_DEFAULTS.notFoundTtlMs;
+  const failureTtl = options.failureTtlMs ?? NEGATIVE_CACHE_DEFAULTS.failureTtlMs;
+  const cache = new LRUCache<string, Map<string, Cell>>({
+    max: options.maxEntries ?? NEGATIVE_CACHE_DEFAULTS.maxEntries,
+  });
   const id = (view: string, key: string) => `${view}\u0000${key}`;
 
   const put = (

@@ -66,16 +66,27 @@ export interface ServedLog {
   close(): Promise<void>;
 }
 
+/** Defaults of {@link ServedLogOptions}. */
+export const SERVED_LOG_DEFAULTS = Object.freeze({
+  sampleRate: 0.01,
+  maxBuffered: 10_000,
+  maxBatch: 500,
+  flushIntervalMs: 1000,
+});
+
 /** Creates a {@link ServedLog}. */
 export function createServedLog(options: ServedLogOptions, counters: ServedLogCounters): ServedLog {
-  const sampled = createServedLogSampler(options.sampleRate ?? 0.01);
-  const maxBuffered = options.maxBuffered ?? 10_000;
-  const maxBatch = Math.max(1, options.maxBatch ?? 500);
+  const sampled = createServedLogSampler(options.sampleRate ?? SERVED_LOG_DEFAULTS.sampleRate);
+  const maxBuffered = options.maxBuffered ?? SERVED_LOG_DEFAULTS.maxBuffered;
+  const maxBatch = Math.max(1, options.maxBatch ?? SERVED_LOG_DEFAULTS.maxBatch);
   const buffer: ServedLogRecord[] = [];
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
   let soon: ReturnType<typeof setImmediate> | undefined;
-  const timer = setInterval(() => void flush(), Math.max(1, options.flushIntervalMs ?? 1000));
+  const timer = setInterval(
+    () => void flush(),
+    Math.max(1, options.flushIntervalMs ?? SERVED_LOG_DEFAULTS.flushIntervalMs),
+  );
   timer.unref?.();
 
   const writeBatch = (batch: ServedLogRecord[]) => {

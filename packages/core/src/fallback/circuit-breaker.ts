@@ -63,6 +63,9 @@ export function countsAgainstBreaker(error: unknown): boolean {
   }
 }
 
+/** Defaults of {@link CircuitBreakerOptions}. */
+export const CIRCUIT_BREAKER_DEFAULTS = Object.freeze({ consecutiveFailures: 5, halfOpenAfterMs: 5000 });
+
 /** Creates the breaker of the store called `storeName`. */
 export function createStoreCircuitBreaker(
   storeName: string,
@@ -77,10 +80,12 @@ export function createStoreCircuitBreaker(
       onStateChange: () => () => {},
     };
   }
-  const halfOpenAfterMs = options.halfOpenAfterMs ?? 5000;
+  const halfOpenAfterMs = options.halfOpenAfterMs ?? CIRCUIT_BREAKER_DEFAULTS.halfOpenAfterMs;
   const policy: CircuitBreakerPolicy = circuitBreaker(handleWhen(countsAgainstBreaker), {
     halfOpenAfter: createClockBackoff(clock, halfOpenAfterMs),
-    breaker: new ConsecutiveBreaker(options.consecutiveFailures ?? 5),
+    breaker: new ConsecutiveBreaker(
+      options.consecutiveFailures ?? CIRCUIT_BREAKER_DEFAULTS.consecutiveFailures,
+    ),
   });
   let openedAt = 0;
   policy.onBreak(() => {

@@ -24,6 +24,12 @@ export interface FileStatsProvider extends StatsProvider {
   close(): void;
 }
 
+/** Defaults of {@link FileStatsProviderOptions}. */
+export const FILE_STATS_PROVIDER_DEFAULTS = Object.freeze({
+  refreshIntervalMs: 60_000,
+  maxAgeMs: Number.POSITIVE_INFINITY,
+});
+
 /**
  * Serves the population statistics the auditor publishes (`granary-auditor --publish-stats <path>`; format:
  * {@link PopulationStatsFile}). The file is read once, synchronously, at creation (a missing or invalid file
@@ -34,7 +40,7 @@ export function createFileStatsProvider(
   options: FileStatsProviderOptions = {},
 ): FileStatsProvider {
   const clock = options.clock ?? systemClock;
-  const maxAgeMs = options.maxAgeMs ?? Number.POSITIVE_INFINITY;
+  const maxAgeMs = options.maxAgeMs ?? FILE_STATS_PROVIDER_DEFAULTS.maxAgeMs;
   const onError = options.onError ?? (() => {});
   let stats = new Map<string, PopulationStats>();
   try {
@@ -45,7 +51,7 @@ export function createFileStatsProvider(
   const refresh = async () => {
     stats = parsePopulationStatsFile(await readFile(path, 'utf8'), path);
   };
-  const interval = options.refreshIntervalMs ?? 60_000;
+  const interval = options.refreshIntervalMs ?? FILE_STATS_PROVIDER_DEFAULTS.refreshIntervalMs;
   const timer = interval > 0 ? setInterval(() => refresh().catch(onError), interval) : undefined;
   timer?.unref?.();
   return {

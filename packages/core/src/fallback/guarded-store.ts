@@ -53,6 +53,9 @@ export interface GuardedStore {
   ): Promise<ReadRow[]>;
 }
 
+/** Defaults of {@link GuardedStoreOptions}. */
+export const GUARDED_STORE_DEFAULTS = Object.freeze({ timeoutMs: 1000 });
+
 /**
  * Wraps a store with a per-read timeout and a circuit breaker (cockatiel). The timeout is one timer that
  * aborts the read's own signal (the store sees the abort) and rejects at once even if the store ignores it:
@@ -62,7 +65,7 @@ export interface GuardedStore {
 export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
   const { store, clock } = options;
   const name = options.name ?? store.name;
-  const timeoutMs = options.timeoutMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? GUARDED_STORE_DEFAULTS.timeoutMs;
   const breaker = createStoreCircuitBreaker(name, clock, options.circuitBreaker);
 
   const attempt = async (

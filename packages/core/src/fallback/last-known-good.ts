@@ -36,6 +36,9 @@ function sameValue(a: StoredFeature['value'], b: StoredFeature['value']): boolea
   return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
 }
 
+/** Defaults of the last-known-good cache. */
+export const LAST_KNOWN_GOOD_DEFAULTS = Object.freeze({ maxEntries: 100_000 });
+
 /**
  * Creates a {@link LastKnownGoodCache}. An entry is the row object the store returned (kept by reference,
  * never copied or mutated). A read that brings nothing newer (the common case: the same values read again)
@@ -43,7 +46,9 @@ function sameValue(a: StoredFeature['value'], b: StoredFeature['value']): boolea
  * row lacks a feature the held one has, or holds an older value.
  */
 export function createLastKnownGoodCache(options: LastKnownGoodOptions): LastKnownGoodCache {
-  const cache = new LRUCache<string, ReadRow>({ max: options.maxEntries ?? 100_000 });
+  const cache = new LRUCache<string, ReadRow>({
+    max: options.maxEntries ?? LAST_KNOWN_GOOD_DEFAULTS.maxEntries,
+  });
   const clock = options.clock;
   const id = (view: FeatureView, keyString: string) => `${view.name}\u0000${keyString}`;
   const merge = (held: ReadRow, row: ReadRow): ReadRow => {

@@ -60,12 +60,19 @@ interface ViewWindows {
 
 const roundMs = (v: number | null) => (v === null ? null : Math.round(v));
 
+/** Defaults of the freshness windows. */
+export const FRESHNESS_WINDOW_DEFAULTS = Object.freeze({
+  shortWindowMs: 300_000,
+  longWindowMs: 3_600_000,
+  slotMs: 10_000,
+});
+
 /** Creates a {@link FreshnessTracker}. */
 export function createFreshnessTracker(options: FreshnessTrackerOptions): FreshnessTracker {
   const { clock } = options;
-  const slotMs = Math.max(1, options.slotMs ?? 10_000);
-  const shortMs = Math.max(slotMs, options.shortWindowMs ?? 300_000);
-  const longMs = Math.max(shortMs, options.longWindowMs ?? 3_600_000);
+  const slotMs = Math.max(1, options.slotMs ?? FRESHNESS_WINDOW_DEFAULTS.slotMs);
+  const shortMs = Math.max(slotMs, options.shortWindowMs ?? FRESHNESS_WINDOW_DEFAULTS.shortWindowMs);
+  const longMs = Math.max(shortMs, options.longWindowMs ?? FRESHNESS_WINDOW_DEFAULTS.longWindowMs);
   const longSlots = Math.ceil(longMs / slotMs);
   const shortSlots = Math.ceil(shortMs / slotMs);
   const views = new Map<string, ViewWindows>();

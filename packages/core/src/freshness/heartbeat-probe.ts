@@ -64,6 +64,9 @@ export interface HeartbeatProbe {
   readonly running: boolean;
 }
 
+/** Defaults of the heartbeat probe (the interval defaults to each view's `heartbeatInterval`). */
+export const HEARTBEAT_PROBE_DEFAULTS = Object.freeze({ timeoutMs: 1000 });
+
 /** Creates a {@link HeartbeatProbe}; reads partitions 0..N-1 (N from `view.source.partitions`, else 1). */
 export function createHeartbeatProbe(options: HeartbeatProbeOptions): HeartbeatProbe {
   const { clock } = options;
@@ -80,7 +83,7 @@ export function createHeartbeatProbe(options: HeartbeatProbeOptions): HeartbeatP
         HEARTBEAT_VIEW_NAME,
         keys,
         ['emitted_at'],
-        AbortSignal.timeout(options.timeoutMs ?? 1000),
+        AbortSignal.timeout(options.timeoutMs ?? HEARTBEAT_PROBE_DEFAULTS.timeoutMs),
       );
       const partitions = rows.map((row, p) => ({
         partition: p,

@@ -36,6 +36,13 @@ export function burnRate(compliance: number | null, target: number): number | nu
   return (1 - compliance) / (1 - target);
 }
 
+/** Defaults of {@link FreshnessVerdictThresholds}. */
+export const FRESHNESS_VERDICT_DEFAULTS = Object.freeze({
+  breachBurnRate: 14.4,
+  atRiskBurnRate: 1,
+  minSamples: 10,
+});
+
 /**
  * Decides the verdict (multi-window burn-rate alerting as in the Google SRE workbook, plus the heartbeat):
  *
@@ -57,9 +64,9 @@ export function decideFreshnessVerdict(
   input: FreshnessVerdictInput,
   thresholds: FreshnessVerdictThresholds = {},
 ): { verdict: FreshnessVerdict; reasons: string[] } {
-  const breach = thresholds.breachBurnRate ?? 14.4;
-  const atRisk = thresholds.atRiskBurnRate ?? 1;
-  const minSamples = thresholds.minSamples ?? 10;
+  const breach = thresholds.breachBurnRate ?? FRESHNESS_VERDICT_DEFAULTS.breachBurnRate;
+  const atRisk = thresholds.atRiskBurnRate ?? FRESHNESS_VERDICT_DEFAULTS.atRiskBurnRate;
+  const minSamples = thresholds.minSamples ?? FRESHNESS_VERDICT_DEFAULTS.minSamples;
   const short = input.shortSamples >= minSamples ? input.shortBurnRate : null;
   const long = input.longSamples >= minSamples ? input.longBurnRate : null;
   const missed = 2 * input.heartbeatIntervalMs;

@@ -16,6 +16,7 @@ import { createNoopMetricsRecorder } from '../telemetry/metrics-recorder.js';
 import { createServingStats } from '../telemetry/serving-stats.js';
 import { systemClock } from '../time/clock.js';
 import type { EngineContext, ViewRuntime } from './engine-context.js';
+import { ENGINE_DEFAULTS } from './engine-defaults.js';
 import type { FeatureServerOptions } from './feature-server-options.js';
 import type { FeatureServer, HotKey, StoreHealthReport } from './feature-server-types.js';
 import { getFeatures } from './get-features.js';
@@ -39,11 +40,12 @@ export function createFeatureServer(options: FeatureServerOptions): FeatureServe
   const clock = options.clock ?? systemClock;
   const metrics = createEngineMetrics(options.metrics ?? createNoopMetricsRecorder());
   const stats = createServingStats();
-  const storeTimeoutMs = positive(options.storeTimeoutMs, 1000, 'storeTimeoutMs');
+  const D = ENGINE_DEFAULTS;
+  const storeTimeoutMs = positive(options.storeTimeoutMs, D.storeTimeoutMs, 'storeTimeoutMs');
   const limits = {
-    defaultDeadlineMs: positive(options.deadlineMs, 100, 'deadlineMs'),
-    maxDeadlineMs: positive(options.maxDeadlineMs, 60_000, 'maxDeadlineMs'),
-    maxEntities: positive(options.maxEntitiesPerRequest, 1000, 'maxEntitiesPerRequest'),
+    defaultDeadlineMs: positive(options.deadlineMs, D.deadlineMs, 'deadlineMs'),
+    maxDeadlineMs: positive(options.maxDeadlineMs, D.maxDeadlineMs, 'maxDeadlineMs'),
+    maxEntities: positive(options.maxEntitiesPerRequest, D.maxEntitiesPerRequest, 'maxEntitiesPerRequest'),
   };
   if (options.hedgeDelayMs !== undefined) positive(options.hedgeDelayMs, 0, 'hedgeDelayMs', true);
 
@@ -71,10 +73,10 @@ export function createFeatureServer(options: FeatureServerOptions): FeatureServe
         view,
         reader,
         maxReadBatch,
-        coalescing: options.coalescing ?? true,
-        batching: options.batching ?? true,
-        batchWindowMs: positive(options.batchWindowMs, 0, 'batchWindowMs', true),
-        maxBatchSize: positive(options.maxBatchSize, 1000, 'maxBatchSize'),
+        coalescing: options.coalescing ?? D.coalescing,
+        batching: options.batching ?? D.batching,
+        batchWindowMs: positive(options.batchWindowMs, D.batchWindowMs, 'batchWindowMs', true),
+        maxBatchSize: positive(options.maxBatchSize, D.maxBatchSize, 'maxBatchSize'),
         hotKeys: options.hotKeys ?? {},
         clock,
         metrics,
@@ -113,7 +115,7 @@ export function createFeatureServer(options: FeatureServerOptions): FeatureServe
     nearCache: near
       ? createNearCache({ clock, maxEntries: near.maxEntries, refreshAheadRatio: near.refreshAheadRatio })
       : undefined,
-    nearCacheTtlMs: positive(near?.ttlMs, 1000, 'nearCache.ttlMs'),
+    nearCacheTtlMs: positive(near?.ttlMs, D.nearCache.ttlMs, 'nearCache.ttlMs'),
     lastKnownGood: lkg ? createLastKnownGoodCache({ clock, maxEntries: lkg.maxEntries }) : undefined,
     statsProvider: options.statsProvider,
     tracker: createFreshnessTracker({

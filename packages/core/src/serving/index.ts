@@ -1,3 +1,4 @@
+export * from './engine-defaults.js';
 export * from './error-reason.js';
 export * from './feature-server.js';
 export * from './feature-server-options.js';
