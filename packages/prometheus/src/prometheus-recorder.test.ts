@@ -18,7 +18,7 @@ const stepArb = fc.record({
   kind: fc.constantFrom('counter', 'histogram', 'bare'),
 });
 
-describe('createPrometheusRecorder', () => {
+describe('createPrometheusRecorder: exposition', () => {
   it('renders exactly what prom-client renders for the same recordings (frozen label objects reused or not)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { maxLength: 60 }), async (steps) => {
@@ -82,6 +82,19 @@ describe('createPrometheusRecorder', () => {
     );
   });
 
+  it("registry.resetMetrics() resets the fast series too (unlabelled ones back to 0, like prom-client's)", async () => {
+    const registry = new Registry();
+    const rec = createPrometheusRecorder({ registry });
+    rec.counter('granary_a_total', 'a', ['view']).inc({ view: 'v' }, 3);
+    rec.counter('granary_b_total', 'b', []).inc(undefined, 2);
+    registry.resetMetrics();
+    expect(await registry.metrics()).toBe(
+      '# HELP granary_a_total a\n# TYPE granary_a_total counter\n\n# HELP granary_b_total b\n# TYPE granary_b_total counter\ngranary_b_total 0\n',
+    );
+  });
+});
+
+describe('createPrometheusRecorder: registry and declarations', () => {
   it('records into its own registry only, never the global one', async () => {
     const a = new Registry();
     const b = new Registry();
@@ -123,7 +136,9 @@ describe('createPrometheusRecorder', () => {
     expect(refused(() => rec.counter('granary_l_total', 'l', ['no-dash']))).toMatch(/invalid label name/);
     expect(refused(() => rec.histogram('granary_le_seconds', 'l', ['le'], [1]))).toMatch(/le is reserved/);
   });
+});
 
+describe('createPrometheusRecorder: checks and gauges', () => {
   it('refuses undeclared labels and invalid values, as prom-client does', () => {
     const rec = createPrometheusRecorder({ registry: new Registry() });
     const c = rec.counter('granary_c_total', 'c', ['view']);
@@ -167,17 +182,6 @@ describe('createPrometheusRecorder', () => {
     bare.reset();
     expect(await fast.metrics()).toBe(
       '# HELP granary_lag lag\n# TYPE granary_lag gauge\n\n# HELP granary_last last\n# TYPE granary_last gauge\ngranary_last 0\n',
-    );
-  });
-
-  it("registry.resetMetrics() resets the fast series too (unlabelled ones back to 0, like prom-client's)", async () => {
-    const registry = new Registry();
-    const rec = createPrometheusRecorder({ registry });
-    rec.counter('granary_a_total', 'a', ['view']).inc({ view: 'v' }, 3);
-    rec.counter('granary_b_total', 'b', []).inc(undefined, 2);
-    registry.resetMetrics();
-    expect(await registry.metrics()).toBe(
-      '# HELP granary_a_total a\n# TYPE granary_a_total counter\n\n# HELP granary_b_total b\n# TYPE granary_b_total counter\ngranary_b_total 0\n',
     );
   });
 });
