@@ -5,13 +5,13 @@ import {
   type HeartbeatProducer,
   type KafkaMaterializer,
 } from '@granary/kafka';
+import { createPrometheusRecorder } from '@granary/prometheus';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry as PromRegistry } from 'prom-client';
 import { type ConsumerConfig, redactConfig } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { createKafkaClient } from './kafka-client.js';
-import { createPromMetricsRecorder } from './prom-metrics-recorder.js';
 import { createStore } from './store-factory.js';
 
 /** The running consumer: materializer, heartbeat producer, HTTP endpoints. */
@@ -47,7 +47,7 @@ export async function createConsumerApp(config: ConsumerConfig, logger: Logger):
   const topics = topicsOf(config, registry);
   const promRegistry = new PromRegistry();
   collectDefaultMetrics({ register: promRegistry });
-  const metrics = createPromMetricsRecorder(promRegistry);
+  const metrics = createPrometheusRecorder({ registry: promRegistry });
   const kafka = createKafkaClient(config, logger);
   const store: OnlineStore = createStore(config.store);
   let onFatal: (error: unknown) => void = () => {};

@@ -3,6 +3,5 @@ export * from './config-schema.js';
 export * from './consumer-app.js';
 export * from './http-server.js';
 export * from './kafka-client.js';
-export * from './prom-metrics-recorder.js';
 export * from './run-cli.js';
 export * from './store-factory.js';

@@ -8,6 +8,7 @@ import {
   type Registry,
   systemClock,
 } from '@granary/core';
+import { createPrometheusRecorder } from '@granary/prometheus';
 import type { DestinationStream, Logger } from 'pino';
 import { collectDefaultMetrics, Registry as PromRegistry } from 'prom-client';
 import { createApiKeyVerifier, loadApiKeys } from './auth/api-keys.js';
@@ -19,7 +20,6 @@ import { type AppContext, createApp, type GranaryApp } from './http/create-app.j
 import { createLogger } from './http/create-logger.js';
 import { loadServerRegistry } from './registry/load-server-registry.js';
 import { createStore } from './store/create-store.js';
-import { createPromMetricsRecorder } from './telemetry/prom-metrics-recorder.js';
 
 /** Options of {@link createGranaryServer}. */
 export interface GranaryServerOptions {
@@ -130,7 +130,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
       registry,
       store,
       clock,
-      metrics: createPromMetricsRecorder(metrics),
+      metrics: createPrometheusRecorder({ registry: metrics }),
     });
   } catch (error) {
     // Nothing owns the stores yet: close what was created.

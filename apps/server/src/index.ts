@@ -17,4 +17,3 @@ export {
   type GranaryServer,
   type GranaryServerOptions,
 } from './granary-server.js';
-export { createPromMetricsRecorder } from './telemetry/prom-metrics-recorder.js';
