@@ -35,7 +35,6 @@ export {
 export {
   type EngineConfig,
   type EngineSettings,
-  engineOptions,
   engineSection,
   populationStatsSection,
 } from './sections/engine-section.js';

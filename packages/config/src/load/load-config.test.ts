@@ -18,7 +18,7 @@ import {
   str,
   url,
 } from '../schema/fields.js';
-import { engineOptions, engineSection } from '../sections/engine-section.js';
+import { engineSection } from '../sections/engine-section.js';
 import { type ConfigDefinition, loadConfig } from './load-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'granary-config-'));
@@ -236,7 +236,7 @@ describe('the engine section', () => {
   const engine = Type.Object({ engine: engineSection }, { additionalProperties: false });
   it('takes every default from core, and maps the file names onto the engine options', () => {
     const { config } = loadConfig({ schema: engine }, { env: {} });
-    const o = engineOptions(config.engine);
+    const o = config.engine;
     expect(o.deadlineMs).toBe(ENGINE_DEFAULTS.deadlineMs);
     expect(o.maxDeadlineMs).toBe(ENGINE_DEFAULTS.maxDeadlineMs);
     expect(o.storeTimeoutMs).toBe(ENGINE_DEFAULTS.storeTimeoutMs);
@@ -248,7 +248,8 @@ describe('the engine section', () => {
     expect(o.freshness).toEqual(ENGINE_DEFAULTS.freshness);
     expect(o.heartbeat).toEqual(ENGINE_DEFAULTS.heartbeat);
     expect(o).not.toHaveProperty('hedgeDelayMs');
-    expect(config.engine.populationStats).toBe(false);
+    expectTypeOf(o.maxDeadlineMs).toEqualTypeOf<number>();
+    expect(o.populationStats).toBe(false);
   });
   it('turns sections off and converts durations', () => {
     const { config } = loadConfig(
@@ -258,7 +259,7 @@ describe('the engine section', () => {
         env: { GRANARY_ENGINE__HEDGE_DELAY: '20ms' },
       },
     );
-    const o = engineOptions(config.engine);
+    const o = config.engine;
     expect(o).toMatchObject({ nearCache: false, deadlineMs: 50, hedgeDelayMs: 20 });
     expect(o.negativeCache).toMatchObject({ notFoundTtlMs: 0 });
   });

@@ -21,6 +21,7 @@ export function resolvePaths(
     if (
       kindOf(s) !== 'path' ||
       typeof value !== 'string' ||
+      value === '' ||
       value === '-' ||
       IS_URL.test(value) ||
       isAbsolute(value)

@@ -189,7 +189,7 @@ export function optionalSection<const P extends TProperties>(
 }
 
 /** `false` (turned off) or the section; its default is the section with its own defaults. */
-export function falseOr<T extends TObject>(
+export function falseOr<T extends TSchema>(
   object: T,
   options: { readonly description: string; readonly off?: boolean },
 ): TUnion<[TLiteral<false>, T]> {

@@ -30,11 +30,7 @@ export const populationStatsSection = falseOr(
   },
 );
 
-/**
- * The serving engine's settings (`createFeatureServer` of @granary/core). Every default is read from core's
- * `ENGINE_DEFAULTS`; durations are strings with units in the file and ms once loaded.
- */
-export const engineSection = section(
+const engineFields = section(
   {
     deadline: duration({
       positive: true,
@@ -230,9 +226,6 @@ export const engineSection = section(
   { description: 'The serving engine.' },
 );
 
-/** The decoded `engine` section (durations in ms). */
-export type EngineConfig = StaticDecode<typeof engineSection>;
-
 /** The engine options the config describes, except the objects the app creates (stores, stats, served log). */
 export type EngineSettings = Omit<
   FeatureServerOptions,
@@ -249,7 +242,7 @@ export type EngineSettings = Omit<
 const off = <T, R>(value: false | T, map: (v: T) => R): false | R => (value === false ? false : map(value));
 
 /** `createFeatureServer` options from the `engine` section (file names to the engine's `...Ms` names). */
-export function engineOptions(e: EngineConfig): EngineSettings {
+function engineOptions(e: StaticDecode<typeof engineFields>) {
   return {
     deadlineMs: e.deadline,
     maxDeadlineMs: e.maxDeadline,
@@ -294,5 +287,18 @@ export function engineOptions(e: EngineConfig): EngineSettings {
       minSamples: e.freshness.minSamples,
     },
     ...(e.hedgeDelay === undefined ? {} : { hedgeDelayMs: e.hedgeDelay }),
-  };
+  } satisfies EngineSettings;
 }
+
+/**
+ * The serving engine's settings (`createFeatureServer` of @granary/core). Every default is read from core's
+ * `ENGINE_DEFAULTS`; durations are strings with units in the file. Loaded, the section is the engine's own
+ * options (`deadline: 50ms` becomes `deadlineMs: 50`), plus `populationStats` for the app to create.
+ */
+export const engineSection = Type.Decode(engineFields, (e) => ({
+  ...engineOptions(e),
+  populationStats: e.populationStats,
+}));
+
+/** The loaded `engine` section: `createFeatureServer` options and the population statistics file. */
+export type EngineConfig = StaticDecode<typeof engineSection>;
