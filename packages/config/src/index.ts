@@ -22,10 +22,12 @@ export {
   loadConfig,
   problemAt,
 } from './load/load-config.js';
+export { redactConfig } from './load/redact.js';
 export { type Rename, renamesUnder } from './load/renames.js';
 export type { FieldKind, FieldOptions } from './schema/fields.js';
 export * as field from './schema/fields.js';
 export { formatPath, type Segment } from './schema/schema-walk.js';
+export { definedOnly } from './schema/values.js';
 export {
   DEFAULT_METRICS_PORTS,
   LOG_LEVELS,

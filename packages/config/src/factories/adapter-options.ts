@@ -2,12 +2,8 @@ import type { CassandraOnlineStoreOptions } from '@granary/cassandra';
 import type { Clock, MemoryOnlineStoreOptions } from '@granary/core';
 import type { DynamoDbOnlineStoreOptions } from '@granary/dynamodb';
 import type { RedisOnlineStoreOptions } from '@granary/redis';
+import { definedOnly as defined } from '../schema/values.js';
 import type { StoreConfig } from '../sections/store-section.js';
-
-/** Copies the entries whose value is defined (so an adapter applies its own default to the others). */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
 /** The memory store's options. */
 export function memoryOptions(store: StoreConfig, clock: Clock): MemoryOnlineStoreOptions {

@@ -16,6 +16,8 @@ export interface Rename {
   readonly convert?: (value: unknown) => unknown;
   /** Said after the new name, e.g. `set store.type: redis-cluster too`. */
   readonly hint?: string;
+  /** Applies only to values this accepts (`registry: file.yaml`, not `registry: { path }`). Default: all. */
+  readonly when?: (value: unknown) => boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ export function applyRenames(
   for (const r of renames) {
     const from = r.from.split('.');
     const value = getAt(tree, from);
-    if (value === undefined) continue;
+    if (value === undefined || (r.when && !r.when(value))) continue;
     const to = r.to.split('.');
     const hint = r.hint ? `; ${r.hint}` : '';
     if (!r.accept) return { warnings, problem: { path: from, problem: `was renamed: use ${r.to}${hint}` } };

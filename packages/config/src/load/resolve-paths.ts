@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { TSchema } from 'typebox';
 import { kindOf, type Segment, visitValues } from '../schema/schema-walk.js';
-import { isTree, type Tree } from '../schema/values.js';
+import { replaceAt, type Tree } from '../schema/values.js';
 import type { ConfigSources } from './config-source.js';
 
 const IS_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -30,10 +30,5 @@ export function resolvePaths(
     const base = sources.fromFile(path) && bases.fileDir !== undefined ? bases.fileDir : bases.cwd;
     fixes.push({ path, value: resolve(base, value) });
   });
-  for (const { path, value } of fixes) {
-    let node: unknown = tree;
-    for (const k of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[k];
-    if (isTree(node) || Array.isArray(node))
-      (node as Record<string | number, unknown>)[path[path.length - 1] as string] = value;
-  }
+  for (const { path, value } of fixes) replaceAt(tree, path, value);
 }

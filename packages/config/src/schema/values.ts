@@ -48,3 +48,16 @@ export function deleteAt(tree: Tree, path: readonly string[]): void {
     delete holder[key];
   }
 }
+
+/** Replaces the value at `path` (keys and list indexes) when its holder exists; creates nothing. */
+export function replaceAt(root: unknown, path: readonly Segment[], value: unknown): void {
+  const holder = getAt(root, path.slice(0, -1));
+  const last = path[path.length - 1];
+  if (last !== undefined && (isTree(holder) || Array.isArray(holder)))
+    (holder as Record<string | number, unknown>)[last] = value;
+}
+
+/** A copy without the entries whose value is undefined (so that a callee applies its own defaults). */
+export function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
