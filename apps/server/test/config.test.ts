@@ -173,7 +173,9 @@ describe('loadConfig', () => {
     const { config, warnings } = loadConfig({ file: path, env: {} });
     expect(config.log.level).toBe('warn');
     expect(config.store.redis.timeout).toBe(500);
-    expect(config.servedLog && config.servedLog.sink.jsonl.path).toBe(join(path, '..', 'served.jsonl'));
+    expect(config.servedLog ? config.servedLog.sink.jsonl.path : undefined).toBe(
+      join(path, '..', 'served.jsonl'),
+    );
     expect(warnings).toEqual([
       'server.logLevel is deprecated: use log.level (the old key still works for now)',
       'store.redis.timeoutMs is deprecated: use store.redis.timeout (the old key still works for now)',

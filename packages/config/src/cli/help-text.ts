@@ -63,12 +63,21 @@ export function helpText(options: HelpTextOptions): string {
   ].join('\n');
 }
 
-/** The settings as a Markdown table (`setting | environment | default | meaning`), for the READMEs. */
+/** The settings as a Markdown table (`setting | environment | default | meaning`), columns aligned, for the READMEs. */
 export function settingsTable(schema: TObject): string {
   const cell = (text: string) => text.replaceAll('|', '\\|');
   const rows = settingsOf(schema).map(({ path, schema: s }) => {
     const def = displayDefault(s);
-    return `| \`${path.join('.')}\` | \`${envName(path)}\` | ${def === undefined ? 'none' : `\`${cell(def)}\``} | ${cell(description(s))} |`;
+    return [
+      `\`${path.join('.')}\``,
+      `\`${envName(path)}\``,
+      def === undefined ? 'none' : `\`${cell(def)}\``,
+      cell(description(s)),
+    ];
   });
-  return ['| setting | environment | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  const header = ['setting', 'environment', 'default', 'meaning'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -35,9 +35,13 @@ export function checkValues(schema: TSchema, value: unknown): ConfigProblem | un
       : e.message;
     return { path, problem };
   });
-  // The deepest problem is the most specific; at one depth, a wrong value before a missing one.
-  const rank = (p: ConfigProblem) => p.path.length * 2 + (p.problem === 'is required' ? 0 : 1);
-  let best = problems[0] as ConfigProblem;
-  for (const p of problems) if (rank(p) > rank(best)) best = p;
+  // A problem with another one below it is its consequence (a `falseOr` section whose mapping has a bad
+  // field): name the field. Then a wrong value before a missing one, and the deeper one first.
+  const under = (p: ConfigProblem, q: ConfigProblem) =>
+    q.path.length > p.path.length && p.path.every((s, i) => q.path[i] === s);
+  const causes = problems.filter((p) => !problems.some((q) => under(p, q)));
+  const rank = (p: ConfigProblem) => p.path.length + (p.problem === 'is required' ? 0 : 1000);
+  let best = causes[0] as ConfigProblem;
+  for (const p of causes) if (rank(p) > rank(best)) best = p;
   return best;
 }

@@ -33,6 +33,8 @@ export function describeSchema(schema: TSchema): string {
   switch (kindOf(schema)) {
     case 'duration':
       return 'a duration such as "250ms", "90s" or "5m"';
+    case 'time':
+      return 'an ISO-8601 time such as "2026-01-01T00:00:00Z"';
     case 'falseOr':
       return 'false or a mapping';
     default:

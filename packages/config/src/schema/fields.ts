@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '@granary/core';
+import { formatDuration, parseDuration, parseTime, toIsoTime } from '@granary/core';
 import {
   type TArray,
   type TBoolean,
@@ -25,7 +25,7 @@ import {
  * `falseOr` (`false` or a mapping). Fields with a default are
  * required in the static type: the loader fills them in before the check.
  */
-export type FieldKind = 'duration' | 'path' | 'secret' | 'url' | 'falseOr';
+export type FieldKind = 'duration' | 'time' | 'path' | 'secret' | 'url' | 'falseOr';
 
 /** Options every field takes. */
 export interface FieldOptions<T> {
@@ -116,6 +116,16 @@ export function duration(
   return Type.Codec(Type.Refine(base, ok, () => 'invalid duration'))
     .Decode((value) => parseDuration(value) ?? Number.NaN)
     .Encode((ms: number) => formatDuration(ms));
+}
+
+/** A point in time: ISO-8601 with a zone (`2026-01-01T00:00:00Z`) or ms since the epoch; decoded to ms. */
+export function isoTime(options: FieldOptions<string>): TCodec<TUnion<[TString, TNumber]>, number> {
+  const base = Type.Union([Type.String(), Type.Number()], meta(options, 'time'));
+  const ok = (value: unknown) =>
+    (typeof value === 'string' || typeof value === 'number') && Number.isFinite(parseTime(value));
+  return Type.Codec(Type.Refine(base, ok, () => 'invalid time'))
+    .Decode((value) => parseTime(value))
+    .Encode((time: number) => toIsoTime(time));
 }
 
 /** The default of a duration field from a default in ms (core's exported defaults). */
