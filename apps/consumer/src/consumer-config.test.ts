@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, settingsTable, withSettingsTable } from '@granary/config';
+import { loadConfig, syncReadmeSettings } from '@granary/config';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONSUMER_CONFIG, CONSUMER_CONFIG_SCHEMA } from './consumer-config.js';
 
@@ -126,7 +126,7 @@ describe('the consumer config', () => {
     [
       'a secondary',
       'registry: { path: r }\nkafka: { brokers: [k] }\nstore: { type: memory, secondary: { type: memory } }\n',
-      /store\.secondary: the consumer writes one store/,
+      /store\.secondary: the consumer uses one store: run one consumer per store/,
     ],
     ['not a mapping', '- a\n', /the root must be a mapping/],
     ['bad YAML', 'a: [\n', /invalid YAML/],
@@ -161,10 +161,12 @@ describe('the consumer config', () => {
   });
 
   it("README's settings table is the schema's (GRANARY_UPDATE_README=1 rewrites it)", () => {
-    const readmePath = new URL('../README.md', import.meta.url);
-    const readme = readFileSync(readmePath, 'utf8');
-    const expected = withSettingsTable(readme, settingsTable(CONSUMER_CONFIG_SCHEMA));
-    if (process.env.GRANARY_UPDATE_README === '1') writeFileSync(readmePath, expected);
-    else expect(readme).toBe(expected);
+    const write = process.env.GRANARY_UPDATE_README === '1';
+    const { actual, expected } = syncReadmeSettings(
+      new URL('../README.md', import.meta.url),
+      CONSUMER_CONFIG_SCHEMA,
+      { write },
+    );
+    expect(actual).toBe(expected);
   });
 });

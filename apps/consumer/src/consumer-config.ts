@@ -1,12 +1,12 @@
 import {
   type ConfigDefinition,
   checkSasl,
-  checkStoreSection,
+  checkSingleStore,
   DEFAULT_METRICS_PORTS,
   field,
   kafkaConnectionFields,
   logSection,
-  problemAt,
+  REGISTRY_FILE_RENAME,
   registrySection,
   storeRenames,
   storeSection,
@@ -111,19 +111,9 @@ export type ConsumerConfig = StaticDecode<typeof CONSUMER_CONFIG_SCHEMA>;
 export const CONSUMER_CONFIG: ConfigDefinition<typeof CONSUMER_CONFIG_SCHEMA> = {
   schema: CONSUMER_CONFIG_SCHEMA,
   renames: [
-    { from: 'registry', to: 'registry.path', accept: true, when: (v) => typeof v === 'string' },
+    REGISTRY_FILE_RENAME,
     { from: 'store.kind', to: 'store.type', accept: true },
     ...storeRenames(['store']),
   ],
-  rules: [
-    ({ store }) => checkStoreSection(store),
-    ({ store }) =>
-      store.secondary === false
-        ? undefined
-        : problemAt(
-            ['store', 'secondary'],
-            'the consumer writes one store: run a consumer per store instead',
-          ),
-    ({ kafka }) => checkSasl(kafka, ['kafka']),
-  ],
+  rules: [({ store }) => checkSingleStore(store, 'consumer'), ({ kafka }) => checkSasl(kafka, ['kafka'])],
 };

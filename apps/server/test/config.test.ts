@@ -1,6 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { settingsTable, withSettingsTable } from '@granary/config';
+import { syncReadmeSettings } from '@granary/config';
 import { ENGINE_DEFAULTS } from '@granary/core';
 import { describe, expect, it } from 'vitest';
 import { configFromObject, loadConfig } from '../src/config/load-config.js';
@@ -183,11 +183,13 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it("README's settings table is the schema's (GRANARY_UPDATE_README=1 rewrites it)", async () => {
-    const readmePath = new URL('../README.md', import.meta.url);
-    const readme = await readFile(readmePath, 'utf8');
-    const expected = withSettingsTable(readme, settingsTable(SERVER_CONFIG_SCHEMA));
-    if (process.env.GRANARY_UPDATE_README === '1') await writeFile(readmePath, expected);
-    else expect(readme).toBe(expected);
+  it("README's settings table is the schema's (GRANARY_UPDATE_README=1 rewrites it)", () => {
+    const write = process.env.GRANARY_UPDATE_README === '1';
+    const { actual, expected } = syncReadmeSettings(
+      new URL('../README.md', import.meta.url),
+      SERVER_CONFIG_SCHEMA,
+      { write },
+    );
+    expect(actual).toBe(expected);
   });
 });

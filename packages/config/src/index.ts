@@ -1,6 +1,11 @@
 export { displayDefault, type HelpTextOptions, helpText, settingsTable } from './cli/help-text.js';
 export { type FlagDefinition, type ParsedFlags, parseFlags, UsageError } from './cli/parse-flags.js';
-export { README_SETTINGS_END, README_SETTINGS_START, withSettingsTable } from './cli/readme-settings.js';
+export {
+  README_SETTINGS_END,
+  README_SETTINGS_START,
+  syncReadmeSettings,
+  withSettingsTable,
+} from './cli/readme-settings.js';
 export {
   type CreateKafkaClientOptions,
   createKafkaClient,
@@ -32,6 +37,7 @@ export {
   DEFAULT_METRICS_PORTS,
   LOG_LEVELS,
   logSection,
+  REGISTRY_FILE_RENAME,
   registrySection,
 } from './sections/common-sections.js';
 export {
@@ -48,6 +54,7 @@ export {
   servedLogSection,
 } from './sections/served-log-section.js';
 export {
+  checkSingleStore,
   checkStore,
   checkStoreSection,
   STORE_TYPES,

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, settingsTable, withSettingsTable } from '@granary/config';
+import { loadConfig, syncReadmeSettings } from '@granary/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDITOR_CONFIG, AUDITOR_CONFIG_SCHEMA } from './auditor-config.js';
 
@@ -132,11 +132,13 @@ describe('the auditor config', () => {
     });
   });
 
-  it("README's settings table is the schema's (GRANARY_UPDATE_README=1 rewrites it)", async () => {
-    const readmePath = new URL('../../README.md', import.meta.url);
-    const readme = await readFile(readmePath, 'utf8');
-    const expected = withSettingsTable(readme, settingsTable(AUDITOR_CONFIG_SCHEMA));
-    if (process.env.GRANARY_UPDATE_README === '1') await writeFile(readmePath, expected);
-    else expect(readme).toBe(expected);
+  it("README's settings table is the schema's (GRANARY_UPDATE_README=1 rewrites it)", () => {
+    const write = process.env.GRANARY_UPDATE_README === '1';
+    const { actual, expected } = syncReadmeSettings(
+      new URL('../../README.md', import.meta.url),
+      AUDITOR_CONFIG_SCHEMA,
+      { write },
+    );
+    expect(actual).toBe(expected);
   });
 });

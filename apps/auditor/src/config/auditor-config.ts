@@ -1,10 +1,10 @@
 import {
   type ConfigDefinition,
-  checkStoreSection,
+  checkSingleStore,
   DEFAULT_METRICS_PORTS,
   field,
   logSection,
-  problemAt,
+  REGISTRY_FILE_RENAME,
   registrySection,
   storeRenames,
   storeSection,
@@ -161,7 +161,7 @@ export type AuditorConfig = StaticDecode<typeof AUDITOR_CONFIG_SCHEMA>;
 export const AUDITOR_CONFIG: ConfigDefinition<typeof AUDITOR_CONFIG_SCHEMA> = {
   schema: AUDITOR_CONFIG_SCHEMA,
   renames: [
-    { from: 'registry', to: 'registry.path', accept: true, when: (v) => typeof v === 'string' },
+    REGISTRY_FILE_RENAME,
     { from: 'online.redis.cluster', to: 'store.redisCluster.nodes', hint: 'and store.type: redis-cluster' },
     { from: 'online.type', to: 'store.type', accept: true },
     { from: 'online.redis.url', to: 'store.redis.url', accept: true },
@@ -174,11 +174,5 @@ export const AUDITOR_CONFIG: ConfigDefinition<typeof AUDITOR_CONFIG_SCHEMA> = {
     },
     ...storeRenames(['store']),
   ],
-  rules: [
-    ({ store }) => checkStoreSection(store),
-    ({ store }) =>
-      store.secondary === false
-        ? undefined
-        : problemAt(['store', 'secondary'], 'the auditor audits one store: run an auditor per store instead'),
-  ],
+  rules: [({ store }) => checkSingleStore(store, 'auditor')],
 };

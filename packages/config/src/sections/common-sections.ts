@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { Rename } from '../load/renames.js';
 import { oneOf, path, section } from '../schema/fields.js';
 
 /** pino's levels. */
@@ -24,3 +25,11 @@ export function registrySection(options: { readonly pathRequired: boolean }) {
     { description: 'The feature registry.' },
   );
 }
+
+/** `registry: file.yaml` (the consumer's and the auditor's old form) is `registry: { path: file.yaml }`. */
+export const REGISTRY_FILE_RENAME: Rename = {
+  from: 'registry',
+  to: 'registry.path',
+  accept: true,
+  when: (value) => typeof value === 'string',
+};

@@ -93,3 +93,16 @@ export function storeRenames(prefixes: readonly string[] = ['store', 'store.seco
   }
   return renamesUnder(prefixes, renames);
 }
+
+/** For the consumer and the auditor: one store per process, `store.secondary` is refused. */
+export function checkSingleStore(store: StoreSectionConfig, app: string): ConfigProblem | undefined {
+  return (
+    checkStoreSection(store) ??
+    (store.secondary === false
+      ? undefined
+      : {
+          path: ['store', 'secondary'],
+          problem: `the ${app} uses one store: run one ${app} per store instead`,
+        })
+  );
+}
