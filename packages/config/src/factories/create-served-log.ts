@@ -1,18 +1,30 @@
-import { createJsonlServedLogSink, type ServedLogOptions, type ServedLogSink } from '@granary/core';
-import type { ServedLogConfig } from '../sections/served-log-section.js';
+import {
+  ConfigError,
+  createJsonlServedLogSink,
+  type ServedLogOptions,
+  type ServedLogSink,
+} from '@granary/core';
+import { formatPath } from '../schema/schema-walk.js';
+import { checkServedLog, type ServedLogConfig } from '../sections/served-log-section.js';
 import { type CreateKafkaClientOptions, createKafkaClient } from './create-kafka-client.js';
 
 async function sinkFor(config: ServedLogConfig, options: CreateKafkaClientOptions): Promise<ServedLogSink> {
-  const sink = config.sink;
-  if (sink.type === 'jsonl')
-    return createJsonlServedLogSink({ path: sink.jsonl.path ?? '', bufferBytes: sink.jsonl.bufferBytes });
+  // The rules of the section (checkServedLog) name the missing field; this is the same check for a caller
+  // that built the section by hand.
+  const problem = checkServedLog(config);
+  if (problem) throw new ConfigError(problem.problem, formatPath(problem.path));
+  const { jsonl, kafka } = config.sink;
+  if (config.sink.type === 'jsonl' && jsonl.path !== undefined)
+    return createJsonlServedLogSink({ path: jsonl.path, bufferBytes: jsonl.bufferBytes });
+  const { topic, brokers } = kafka;
+  if (topic === undefined || brokers === undefined)
+    throw new ConfigError('is required', 'servedLog.sink.kafka');
   const { createKafkaServedLogSink } = await import('@granary/kafka');
-  const kafka = await createKafkaClient({ ...sink.kafka, brokers: sink.kafka.brokers ?? [] }, options);
   return createKafkaServedLogSink({
-    topic: sink.kafka.topic ?? '',
-    kafka,
-    ...(sink.kafka.batchSize === undefined ? {} : { batchSize: sink.kafka.batchSize }),
-    ...(sink.kafka.sendTimeout === undefined ? {} : { sendTimeout: sink.kafka.sendTimeout }),
+    topic,
+    kafka: await createKafkaClient({ ...kafka, brokers }, options),
+    ...(kafka.batchSize === undefined ? {} : { batchSize: kafka.batchSize }),
+    ...(kafka.sendTimeout === undefined ? {} : { sendTimeout: kafka.sendTimeout }),
   });
 }
 
