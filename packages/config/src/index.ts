@@ -40,12 +40,8 @@ export {
   REGISTRY_FILE_RENAME,
   registrySection,
 } from './sections/common-sections.js';
-export {
-  type EngineConfig,
-  type EngineSettings,
-  engineSection,
-  populationStatsSection,
-} from './sections/engine-section.js';
+export type { EngineSettings } from './sections/engine-options.js';
+export { type EngineConfig, engineSection, populationStatsSection } from './sections/engine-section.js';
 export { checkSasl, type KafkaConnectionConfig, kafkaConnectionFields } from './sections/kafka-connection.js';
 export {
   checkServedLog,
