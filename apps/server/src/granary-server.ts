@@ -22,6 +22,7 @@ import { createDemoFeed, type DemoFeed } from './demo/demo-feed.js';
 import { type AppContext, createApp, type GranaryApp } from './http/create-app.js';
 import { createLogger } from './http/create-logger.js';
 import { loadServerRegistry } from './registry/load-server-registry.js';
+import { registerStoreHealthMetric } from './telemetry/store-health-metric.js';
 
 /** Options of {@link createGranaryServer}. */
 export interface GranaryServerOptions {
@@ -147,7 +148,8 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
         logger: logger.child({ component: 'demo-feed' }),
       })
     : undefined;
-  const lifecycle = { shuttingDown: false };
+  const lifecycle = { shuttingDown: false, engineRunning: true };
+  registerStoreHealthMetric(metrics, engine, config.engine.storeTimeoutMs);
   const ctx: AppContext = {
     config,
     engine,
@@ -203,6 +205,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
           app.server.closeAllConnections();
         }
         await demo?.stop();
+        lifecycle.engineRunning = false;
         await closeEngine();
         logger.info({ drained }, 'stopped');
         return { drained };

@@ -287,9 +287,27 @@ describe('POST /v1/push', () => {
 describe('operational endpoints', () => {
   it('GET /healthz and /readyz', async () => {
     expect((await server.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await server.app.inject({ url: '/healthz?verbose=false' })).json()).toEqual({ status: 'ok' });
+    const verbose = await server.app.inject({ url: '/healthz?verbose' });
+    expect(verbose.json()).toEqual({
+      status: 'ok',
+      ready: true,
+      views: 2,
+      engine: 'running',
+      draining: false,
+      stores: [
+        { role: 'primary', name: 'memory', ok: true, latencyMs: expect.any(Number), circuit: 'closed' },
+      ],
+    });
     const ready = await server.app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ ready: true, stores: [{ name: 'memory', ok: true }] });
+    expect(ready.json()).toEqual({
+      ready: true,
+      views: 2,
+      engine: 'running',
+      draining: false,
+      requireStore: false,
+    });
   });
 
   it('GET /v1/freshness and /v1/hot-keys', async () => {

@@ -49,7 +49,7 @@ describe('end to end over Redis Cluster', () => {
 
   it('spreads the keys over the masters under the configured prefix', async () => {
     expect(await runKeys()).not.toHaveLength(0);
-    const ready = await server.app.inject({ url: '/readyz' });
-    expect(ready.json().stores[0]).toMatchObject({ ok: true });
+    const health = await server.app.inject({ url: '/healthz?verbose' });
+    expect(health.json().stores[0]).toMatchObject({ ok: true });
   });
 });

@@ -38,7 +38,7 @@ describe('end to end over Redis', () => {
       rows: [{ view: 'user_stats', key: { user_id: 1 }, values: { country: 'DE' }, eventTime: Date.now() }],
     });
     expect(await redis.keys(`${PREFIX}*`)).not.toHaveLength(0);
-    const ready = await server.app.inject({ url: '/readyz' });
-    expect(ready.json().stores[0]).toMatchObject({ name: 'redis', ok: true });
+    const health = await server.app.inject({ url: '/healthz?verbose' });
+    expect(health.json().stores[0]).toMatchObject({ name: 'redis', ok: true });
   });
 });

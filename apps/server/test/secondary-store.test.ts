@@ -66,8 +66,8 @@ describe('store.secondary', () => {
     expect(await redis.keys(`${SECONDARY}*`)).not.toHaveLength(0);
 
     expect(await read()).toMatchObject({ value: 'from-primary', status: 'PRESENT', source: 'store' });
-    const ready = await server.app.inject({ url: '/readyz' });
-    expect(ready.json().stores).toEqual([
+    const health = await server.app.inject({ url: '/healthz?verbose' });
+    expect(health.json().stores).toEqual([
       expect.objectContaining({ role: 'primary', name: 'redis', ok: true }),
       expect.objectContaining({ role: 'secondary', name: 'redis_secondary', ok: true }),
     ]);
@@ -80,7 +80,8 @@ describe('store.secondary', () => {
     expect(server.engine.stats().failovers).toBeGreaterThan(0);
     const ready = await server.app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json().stores).toEqual([
+    const health = await server.app.inject({ url: '/healthz?verbose' });
+    expect(health.json().stores).toEqual([
       expect.objectContaining({ role: 'primary', ok: false }),
       expect.objectContaining({ role: 'secondary', ok: true }),
     ]);

@@ -112,6 +112,15 @@ export const SERVER_CONFIG_SCHEMA = Type.Object(
           description: 'Load shedding (@fastify/under-pressure), or false.',
         }),
         docs: bool({ description: 'Serve /openapi.json.', default: true }),
+        readiness: section(
+          {
+            requireStore: bool({
+              description: '/readyz also needs a healthy store with a closed circuit (off: ready when down).',
+              default: false,
+            }),
+          },
+          { description: 'What /readyz needs besides a loaded registry, a running engine, no drain.' },
+        ),
       },
       { description: 'HTTP.' },
     ),

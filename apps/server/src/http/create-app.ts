@@ -36,8 +36,11 @@ export interface AppContext {
   readonly verifier: ApiKeyVerifier | undefined;
   readonly demo: DemoFeed | undefined;
   readonly limits: RequestLimits;
-  /** Set when shutdown starts: /readyz answers 503 so load balancers stop sending traffic. */
-  readonly lifecycle: { shuttingDown: boolean };
+  /**
+   * `shuttingDown` is set when shutdown starts (/readyz answers 503 so load balancers stop sending traffic);
+   * `engineRunning` is true from the engine's `init` until it is closed.
+   */
+  readonly lifecycle: { shuttingDown: boolean; engineRunning: boolean };
 }
 
 /** The Fastify instance type of the server (TypeBox type provider, pino logger). */

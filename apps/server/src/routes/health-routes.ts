@@ -1,41 +1,48 @@
-import { Type } from 'typebox';
+import { LivenessQuerySchema, LivenessSchema, ReadinessSchema } from '../health/health-schemas.js';
+import { checkReadiness } from '../health/readiness.js';
 import type { AppContext, GranaryApp } from '../http/create-app.js';
 
 /**
- * `GET /healthz`: liveness (the process answers). `GET /readyz`: readiness: 200 when a store is reachable
- * and its circuit is not open, 503 otherwise and while shutting down. Both public.
+ * `GET /healthz`: liveness (the process answers; 200 even while the store is down); with `?verbose` it adds
+ * readiness, each store's health and its circuit. `GET /readyz`: readiness (see `checkReadiness`): 200 while
+ * the replica can answer within its deadline, 503 while draining. Both public.
  */
 export function registerHealthRoutes(app: GranaryApp, ctx: AppContext): void {
   app.get(
     '/healthz',
     {
       schema: {
-        summary: 'Liveness',
+        summary: 'Liveness; ?verbose adds readiness, store health and circuit states',
         tags: ['health'],
-        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        querystring: LivenessQuerySchema,
+        response: { 200: LivenessSchema },
       },
     },
-    async () => ({ status: 'ok' as const }),
+    async (request) => {
+      const { verbose } = request.query;
+      if (verbose === undefined || verbose === 'false' || verbose === '0') return { status: 'ok' as const };
+      const [readiness, health] = await Promise.all([
+        checkReadiness(ctx),
+        ctx.engine.health({ signal: AbortSignal.timeout(ctx.config.engine.storeTimeoutMs) }),
+      ]);
+      const { ready, views, engine, draining } = readiness;
+      return { status: 'ok' as const, ready, views, engine, draining, stores: [...health.stores] };
+    },
   );
   app.get(
     '/readyz',
     {
       schema: {
-        summary: 'Readiness: the store is reachable',
+        summary:
+          'Readiness: registry loaded, engine running, not draining (the store only with requireStore)',
         tags: ['health'],
-        response: { 200: Type.Unknown(), 503: Type.Unknown() },
+        response: { 200: ReadinessSchema, 503: ReadinessSchema },
       },
     },
     async (_request, reply) => {
-      if (ctx.lifecycle.shuttingDown) {
-        reply.status(503);
-        return { ready: false, reason: 'shutting down' };
-      }
-      const health = await ctx.engine.health({
-        signal: AbortSignal.timeout(ctx.config.engine.storeTimeoutMs),
-      });
-      reply.status(health.ok ? 200 : 503);
-      return { ready: health.ok, stores: health.stores };
+      const readiness = await checkReadiness(ctx);
+      reply.status(readiness.ready ? 200 : 503);
+      return readiness;
     },
   );
 }

@@ -76,14 +76,16 @@ async function auditSummary(path: string | undefined) {
 /**
  * The status page's data (`GET /v1/status`): per-view freshness (served-age p50/p99 against the SLO
  * threshold, heartbeat age against its interval, verdict and reasons), the share of values served by a
- * fallback step and why, served values by status, the top hot keys, circuit states, and the last audit.
+ * fallback step and why, served values by status, the top hot keys, circuit states, each store's health
+ * (`engine.health()`: reachability, latency, circuit), and the last audit.
  */
 export async function buildStatus(ctx: AppContext) {
   const report = ctx.engine.freshness();
   const stats = ctx.engine.stats();
-  const [served, fallbacks] = await Promise.all([
+  const [served, fallbacks, health] = await Promise.all([
     counterSeries(ctx, 'granary_served_values_total'),
     counterSeries(ctx, 'granary_fallbacks_total'),
+    ctx.engine.health({ signal: AbortSignal.timeout(ctx.config.engine.storeTimeoutMs) }),
   ]);
   const hot = ctx.engine.hotKeys({ n: 10 }).map((h) => ({
     view: h.view,
@@ -125,6 +127,7 @@ export async function buildStatus(ctx: AppContext) {
       byStatus: sumBy(served, ['status', 'source']),
     },
     circuits: stats.circuits,
+    stores: health.stores,
     hotKeys: hot,
     audit: await auditSummary(ctx.config.status.auditReportPath),
   };

@@ -92,9 +92,10 @@ export function storeRoundTripTests(server: () => GranaryServer): void {
     expect(res.body.results[2]).toMatchObject({ values: [9], statuses: ['PRESENT'] });
   });
 
-  it('reports readiness from the store health probe', async () => {
+  it('reports the store health in /healthz?verbose', async () => {
     const ready = await server().app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json().stores[0]).toMatchObject({ role: 'primary', ok: true });
+    const health = await server().app.inject({ url: '/healthz?verbose' });
+    expect(health.json().stores[0]).toMatchObject({ role: 'primary', ok: true, circuit: 'closed' });
   });
 }
