@@ -6,6 +6,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@granary/source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     // Building helm (first run on a machine: a few minutes), the checker and three bundles.
     hookTimeout: 900_000,
