@@ -1,6 +1,7 @@
 import { isGranaryError, StoreError } from '../errors.js';
-import type { EntityKey } from '../registry/entity.js';
+import type { FeatureView } from '../registry/feature-view.js';
 import { abortable, abortError } from '../store/abort.js';
+import type { EntityKeyString } from '../store/entity-key.js';
 import type { OnlineStore, ReadRow } from '../store/online-store.js';
 import type { Clock } from '../time/clock.js';
 import {
@@ -46,8 +47,8 @@ export interface GuardedStore {
    * own error (a non-Granary error is wrapped in a StoreError STORE_ERROR keeping it as `cause`).
    */
   read(
-    view: string,
-    keys: readonly EntityKey[],
+    view: FeatureView,
+    keys: readonly EntityKeyString[],
     features: readonly string[],
     signal: AbortSignal,
   ): Promise<ReadRow[]>;
@@ -69,8 +70,8 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
   const breaker = createStoreCircuitBreaker(name, clock, options.circuitBreaker);
 
   const attempt = async (
-    view: string,
-    keys: readonly EntityKey[],
+    view: FeatureView,
+    keys: readonly EntityKeyString[],
     features: readonly string[],
     signal: AbortSignal,
   ): Promise<ReadRow[]> => {
@@ -85,10 +86,10 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
       controller.abort(
         new StoreError(
           'STORE_TIMEOUT',
-          `read of ${view} from ${name} timed out after ${timeoutMs} ms`,
+          `read of ${view.name} from ${name} timed out after ${timeoutMs} ms`,
           name,
           {
-            details: { view },
+            details: { view: view.name },
           },
         ),
       );
@@ -101,19 +102,24 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
       if (timedOut) {
         throw new StoreError(
           'STORE_TIMEOUT',
-          `read of ${view} from ${name} timed out after ${timeoutMs} ms`,
+          `read of ${view.name} from ${name} timed out after ${timeoutMs} ms`,
           name,
           {
             cause: error,
-            details: { view },
+            details: { view: view.name },
           },
         );
       }
       if (isGranaryError(error)) throw error;
-      throw new StoreError('STORE_ERROR', `read of ${view} from ${name} failed: ${String(error)}`, name, {
-        cause: error,
-        details: { view },
-      });
+      throw new StoreError(
+        'STORE_ERROR',
+        `read of ${view.name} from ${name} failed: ${String(error)}`,
+        name,
+        {
+          cause: error,
+          details: { view: view.name },
+        },
+      );
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
@@ -138,7 +144,7 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
       } finally {
         options.onRead?.({
           store: name,
-          view,
+          view: view.name,
           keys: keys.length,
           outcome,
           durationMs: performance.now() - started,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AbortedError, CircuitOpenError, StoreError } from '../errors.js';
 import { defineEntity } from '../registry/entity.js';
 import { defineFeatureView } from '../registry/feature-view.js';
+import { entityKeyString } from '../store/entity-key.js';
 import { createFaultyOnlineStore } from '../store/faulty-online-store.js';
 import { createMemoryOnlineStore } from '../store/memory-online-store.js';
 import { createManualClock } from '../time/clock.js';
@@ -14,6 +15,7 @@ const view = defineFeatureView({
   maxAge: '1h',
   features: [{ name: 'x', type: 'float64' }],
 });
+const keyA = entityKeyString(view.entity, { id: 'a' });
 
 async function stores() {
   const clock = createManualClock();
@@ -34,11 +36,11 @@ describe('createGuardedStore', () => {
     const { clock, p } = await stores();
     const g = createGuardedStore({ store: p, clock, timeoutMs: 20 });
     p.inject({ kind: 'hang' });
-    await expect(g.read('v', [{ id: 'a' }], ['x'], signal())).rejects.toMatchObject({
+    await expect(g.read(view, [keyA], ['x'], signal())).rejects.toMatchObject({
       code: 'STORE_TIMEOUT',
     });
     p.inject({ kind: 'fail', error: new TypeError('adapter bug') });
-    const e = await g.read('v', [{ id: 'a' }], ['x'], signal()).catch((x: unknown) => x);
+    const e = await g.read(view, [keyA], ['x'], signal()).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(StoreError);
     expect((e as StoreError).cause).toBeInstanceOf(TypeError);
   });
@@ -48,7 +50,7 @@ describe('createGuardedStore', () => {
     const g = createGuardedStore({ store: p, clock, timeoutMs: 60_000 });
     p.inject({ kind: 'hang' });
     const ctl = new AbortController();
-    const read = g.read('v', [{ id: 'a' }], ['x'], ctl.signal);
+    const read = g.read(view, [keyA], ['x'], ctl.signal);
     ctl.abort();
     await expect(read).rejects.toBeInstanceOf(AbortedError);
   });
@@ -62,10 +64,9 @@ describe('createResilientReader', () => {
     const secondary = createGuardedStore({ store: s, clock });
     const r = createResilientReader({ primary, secondary, onFailover: (why) => failovers.push(why) });
     p.inject({ kind: 'fail' });
-    for (let i = 0; i < 2; i++)
-      expect((await r.read('v', [{ id: 'a' }], ['x'], signal()))[0]?.x?.value).toBe(2);
+    for (let i = 0; i < 2; i++) expect((await r.read(view, [keyA], ['x'], signal()))[0]?.x?.value).toBe(2);
     expect(primary.breaker.state()).toBe('open');
-    expect((await r.read('v', [{ id: 'a' }], ['x'], signal()))[0]?.x?.value).toBe(2);
+    expect((await r.read(view, [keyA], ['x'], signal()))[0]?.x?.value).toBe(2);
     expect(p.stats.reads).toBe(2);
     expect(failovers).toEqual(['error', 'error', 'circuit_open']);
   });
@@ -77,15 +78,15 @@ describe('createResilientReader', () => {
     const r = createResilientReader({ primary, secondary });
     p.inject({ kind: 'fail', error: new StoreError('STORE_THROTTLED', 'slow down', 'primary') });
     s.inject({ kind: 'fail' });
-    await expect(r.read('v', [{ id: 'a' }], ['x'], signal())).rejects.toMatchObject({
+    await expect(r.read(view, [keyA], ['x'], signal())).rejects.toMatchObject({
       code: 'STORE_THROTTLED',
     });
-    await expect(r.read('v', [{ id: 'a' }], ['x'], signal())).rejects.toMatchObject({
+    await expect(r.read(view, [keyA], ['x'], signal())).rejects.toMatchObject({
       code: 'STORE_UNAVAILABLE',
     });
     s.heal();
     primary.breaker.isOpen();
-    expect(await r.read('v', [{ id: 'a' }], ['x'], signal())).toHaveLength(1);
+    expect(await r.read(view, [keyA], ['x'], signal())).toHaveLength(1);
   });
 
   it('hedges a slow primary read to the secondary after hedgeDelayMs and cancels the loser', async () => {
@@ -95,14 +96,14 @@ describe('createResilientReader', () => {
     const secondary = createGuardedStore({ store: s, clock });
     const r = createResilientReader({ primary, secondary, hedgeDelayMs: 5, onHedge: (e) => events.push(e) });
     p.inject({ kind: 'hang' });
-    const rows = await r.read('v', [{ id: 'a' }], ['x'], signal());
+    const rows = await r.read(view, [keyA], ['x'], signal());
     expect(rows[0]?.x?.value).toBe(2);
     expect(events).toEqual(['sent', 'won']);
     // The hung primary read was cancelled, so it does not count against its breaker.
     expect(primary.breaker.state()).toBe('closed');
     p.heal();
     events.length = 0;
-    expect((await r.read('v', [{ id: 'a' }], ['x'], signal()))[0]?.x?.value).toBe(1);
+    expect((await r.read(view, [keyA], ['x'], signal()))[0]?.x?.value).toBe(1);
     expect(events).toEqual([]);
   });
 
@@ -111,7 +112,7 @@ describe('createResilientReader', () => {
     const primary = createGuardedStore({ store: p, clock, circuitBreaker: { consecutiveFailures: 1 } });
     const r = createResilientReader({ primary });
     p.inject({ kind: 'fail' });
-    await expect(r.read('v', [{ id: 'a' }], ['x'], signal())).rejects.toBeInstanceOf(StoreError);
-    await expect(r.read('v', [{ id: 'a' }], ['x'], signal())).rejects.toBeInstanceOf(CircuitOpenError);
+    await expect(r.read(view, [keyA], ['x'], signal())).rejects.toBeInstanceOf(StoreError);
+    await expect(r.read(view, [keyA], ['x'], signal())).rejects.toBeInstanceOf(CircuitOpenError);
   });
 });

@@ -1,6 +1,7 @@
 import { isGranaryError } from '../errors.js';
-import type { EntityKey } from '../registry/entity.js';
+import type { FeatureView } from '../registry/feature-view.js';
 import { abortError } from '../store/abort.js';
+import type { EntityKeyString } from '../store/entity-key.js';
 import type { ReadRow } from '../store/online-store.js';
 import { countsAgainstBreaker } from './circuit-breaker.js';
 import type { GuardedStore } from './guarded-store.js';
@@ -24,8 +25,8 @@ export interface ResilientReaderOptions {
 /** Reads from the primary store, failing over (and optionally hedging) to a secondary. */
 export interface ResilientReader {
   read(
-    view: string,
-    keys: readonly EntityKey[],
+    view: FeatureView,
+    keys: readonly EntityKeyString[],
     features: readonly string[],
     signal: AbortSignal,
   ): Promise<ReadRow[]>;

@@ -2,8 +2,8 @@ import { createHotKeyDetector, type HotKeyOptions } from '../coalescing/hot-key-
 import { type BatchResult, createMicroBatcher } from '../coalescing/micro-batcher.js';
 import { createReadCoalescer, type KeyRead, type ReadCoalescer } from '../coalescing/read-coalescer.js';
 import type { ResilientReader } from '../fallback/resilient-reader.js';
-import type { EntityKey } from '../registry/entity.js';
 import type { FeatureView } from '../registry/feature-view.js';
+import type { EntityKeyString } from '../store/entity-key.js';
 import type { ReadRow } from '../store/online-store.js';
 import type { EngineMetrics } from '../telemetry/engine-metrics.js';
 import type { ServingStats } from '../telemetry/serving-stats.js';
@@ -48,23 +48,23 @@ export function createViewRuntime(options: ViewRuntimeOptions): ViewRuntime {
     signal: AbortSignal,
   ): Promise<BatchResult<ReadRow>[]> => {
     const index = new Map<string, number>();
-    const keys: EntityKey[] = [];
+    const keys: EntityKeyString[] = [];
     // The common case (every reader asked for the same list, often one reader) passes that array on as is:
     // no union to build, and stores may cache per-list read plans on the array's identity.
     let shared: readonly string[] | undefined = items[0]?.features;
     for (const item of items) {
       if (!index.has(item.keyString)) {
         index.set(item.keyString, keys.length);
-        keys.push(item.key);
+        keys.push(item.keyString as EntityKeyString);
       }
       if (item.features !== shared) shared = undefined;
     }
     const names = shared ?? union(items);
-    const chunks: EntityKey[][] = [];
+    const chunks: EntityKeyString[][] = [];
     for (let i = 0; i < keys.length; i += chunkSize) chunks.push(keys.slice(i, i + chunkSize));
     const results = await Promise.all(
       chunks.map((chunk) =>
-        reader.read(view.name, chunk, names, signal).then(
+        reader.read(view, chunk, names, signal).then(
           (rows): BatchResult<ReadRow[]> => ({ ok: true, value: rows }),
           (error: unknown): BatchResult<ReadRow[]> => ({ ok: false, error }),
         ),

@@ -1,5 +1,6 @@
 export { abortable, abortError, sleep, throwIfAborted } from './abort.js';
 export { chunk, mapConcurrent } from './chunk.js';
+export * from './define-online-store.js';
 export * from './entity-key.js';
 export * from './entity-key-encoder.js';
 export * from './faulty-online-store.js';
@@ -9,6 +10,7 @@ export * from './offline-store.js';
 export * from './online-store.js';
 export * from './population-stats.js';
 export * from './prepare-writes.js';
+export * from './read-entities.js';
 export * from './value-codec.js';
 export * from './view-catalog.js';
 export * from './write-rule.js';

@@ -1,10 +1,9 @@
 import { StoreError, ValidationError } from '../errors.js';
 import type { FeatureView } from '../registry/feature-view.js';
 import { coerceValue, type FeatureValue } from '../registry/value-types.js';
-import { encodeEntityKey } from './entity-key.js';
+import { type EntityKeyString, encodeEntityKey, entityKeyToString } from './entity-key.js';
 import type { WriteRow } from './online-store.js';
 import { encodeValue } from './value-codec.js';
-import type { ViewCatalog } from './view-catalog.js';
 
 /** One feature of a prepared write: encoded value and event time. */
 export interface PreparedFeature {
@@ -19,7 +18,14 @@ export interface PreparedRow {
   readonly view: FeatureView;
   /** Canonical entity key bytes. */
   readonly key: Uint8Array;
+  /** The same key as a string (`entityKeyToString(key)`), the form reads take. */
+  readonly keyString: EntityKeyString;
   readonly features: readonly PreparedFeature[];
+}
+
+/** Finds the view a row names; throws a ValidationError (UNKNOWN_VIEW) for a view `init` did not declare. */
+export interface ViewLookup {
+  get(name: string): FeatureView;
 }
 
 /**
@@ -29,7 +35,7 @@ export interface PreparedRow {
  * Rows for the same key are kept separate: the store's last-writer-wins rule resolves them.
  */
 export function prepareWrites(
-  catalog: ViewCatalog,
+  catalog: ViewLookup,
   rows: readonly WriteRow[],
   limits: { maxValueBytes: number; store: string },
 ): PreparedRow[] {
@@ -64,6 +70,6 @@ export function prepareWrites(
       }
       return { name, value: coerced.value, bytes, eventTime };
     });
-    return { view, key, features };
+    return { view, key, keyString: entityKeyToString(key), features };
   });
 }

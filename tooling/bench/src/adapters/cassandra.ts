@@ -17,6 +17,7 @@ import {
   defineFeatureView,
   encodeEntityKey,
   type FeatureInput,
+  readEntities,
   type WriteRow,
 } from '@granary/core';
 import { ensureServices } from '@granary/services';
@@ -186,7 +187,7 @@ export async function run(options: BenchOptions = {}): Promise<CassandraBenchRes
           raw.execute(query, [view.name, Buffer.from(encodeEntityKey(entity, key)), names], execution),
         ),
       );
-    const granaryRead = () => store.read(view.name, pick(), names);
+    const granaryRead = () => readEntities(store, view, pick(), names);
 
     await measure(2, settings.callers, settings.keysPerRead, rawRead); // warm-up (prepare, JIT, caches)
     await measure(2, settings.callers, settings.keysPerRead, granaryRead);
