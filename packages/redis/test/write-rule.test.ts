@@ -1,4 +1,4 @@
-import { compareVersions, createManualClock, encodeValue, isGranaryError } from '@granary/core';
+import { compareVersions, createManualClock, encodeValue, isGranaryError, readEntities } from '@granary/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureFieldId, WRITTEN_AT_FIELD } from '../src/index.js';
@@ -50,7 +50,7 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     await write(0, ([, b]) => b);
     await write(1, ([a]) => a);
     const keys = pairs.flatMap((_, i) => [key(i, 0), key(i, 1)]);
-    const rows = await store.read(profile.name, keys, ['raw']);
+    const rows = await readEntities(store, profile, keys, ['raw']);
     pairs.forEach(([a, b], i) => {
       const av = { eventTime: T, bytes: encodeValue('bytes', a) };
       const bv = { eventTime: T, bytes: encodeValue('bytes', b) };
@@ -83,8 +83,9 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
         }),
       );
     }
-    const rows = await store.read(
-      profile.name,
+    const rows = await readEntities(
+      store,
+      profile,
       cases.map((_, i) => key(i)),
       ['name'],
     );
@@ -125,11 +126,11 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     await store.write([{ view: profile.name, key, values: { score: 1, count: 1n }, eventTime: 10 }]);
     clock.advance(1000);
     await store.write([{ view: profile.name, key, values: { score: 0 }, eventTime: 5 }]);
-    let [row] = await store.read(profile.name, [key], ['score', 'count']);
+    let [row] = await readEntities(store, profile, [key], ['score', 'count']);
     expect(row?.score?.writtenAt).toBe(t0);
     clock.advance(1000);
     await store.write([{ view: profile.name, key, values: { score: 2 }, eventTime: 11 }]);
-    [row] = await store.read(profile.name, [key], ['score', 'count']);
+    [row] = await readEntities(store, profile, [key], ['score', 'count']);
     expect(row?.score?.writtenAt).toBe(t0 + 2000);
     expect(row?.count?.writtenAt, 'documented: the row writtenAt covers every feature').toBe(t0 + 2000);
   });
@@ -159,7 +160,7 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     await store.write(
       keys.map((key, i) => ({ view: profile.name, key, values: { score: i }, eventTime: 1 })),
     );
-    const rows = await store.read(profile.name, keys, ['score']);
+    const rows = await readEntities(store, profile, keys, ['score']);
     expect(rows.map((r) => r.score?.value)).toEqual(keys.map((_, i) => i));
   });
 
@@ -168,8 +169,8 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     await topo.raw.set(store.layout.rowKey(profile, key), 'not a hash');
     const wrongType = (e: unknown) =>
       isGranaryError(e, 'STORE_ERROR') && !e.retryable && /WRONGTYPE/.test(e.message);
-    await expect(store.read(profile.name, [key], ['score'])).rejects.toSatisfy(wrongType);
-    await expect(store.read(profile.name, [key, { user_id: 'other' }], ['score'])).rejects.toSatisfy(
+    await expect(readEntities(store, profile, [key], ['score'])).rejects.toSatisfy(wrongType);
+    await expect(readEntities(store, profile, [key, { user_id: 'other' }], ['score'])).rejects.toSatisfy(
       wrongType,
     );
     await expect(
@@ -180,7 +181,7 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
   it('a corrupt cell is a CODEC_ERROR naming the view, the feature and the key', async () => {
     const key = { user_id: 'corrupt' };
     await topo.raw.hset(store.layout.rowKey(profile, key), featureFieldId('score'), 'short');
-    await expect(store.read(profile.name, [key], ['score'])).rejects.toSatisfy(
+    await expect(readEntities(store, profile, [key], ['score'])).rejects.toSatisfy(
       (e: unknown) => isGranaryError(e, 'CODEC_ERROR') && /it_profile:score/.test(e.message),
     );
   });
