@@ -21,8 +21,8 @@ export type StoreOperation = 'init' | 'write' | 'read' | 'scan' | 'health';
 export interface DriverReadOptions {
   /** The caller's signal (undefined when it gave none). The promise is raced against it for you. */
   readonly signal: AbortSignal | undefined;
-  /** The caller asked for a strongly consistent read. */
-  readonly consistent: boolean;
+  /** The caller's `consistent` (true: a strongly consistent read; undefined: the store's default). */
+  readonly consistent: boolean | undefined;
 }
 
 /**
@@ -133,7 +133,7 @@ export function defineOnlineStore<E extends object = Record<never, never>>(
         const signal = options?.signal;
         const reading = driver.read(resolved, distinct.keys, wanted, {
           signal,
-          consistent: options?.consistent ?? false,
+          consistent: options?.consistent,
         });
         return run('read', reading, signal).then((rows) => distinct.align(rows));
       } catch (error) {
