@@ -26,11 +26,7 @@ const catalog = createViewCatalog();
 catalog.register([view]);
 
 const plan = (rows: WriteRow[], maxBatchBytes = 1 << 20) =>
-  planWrites(
-    rows,
-    prepareWrites(catalog, rows, { maxValueBytes: 1 << 20, store: 'cassandra' }),
-    maxBatchBytes,
-  );
+  planWrites(prepareWrites(catalog, rows, { maxValueBytes: 1 << 20, store: 'cassandra' }), maxBatchBytes);
 
 describe('planWrites', () => {
   it('groups the rows of one entity into one partition write and keeps one winner per feature', () => {

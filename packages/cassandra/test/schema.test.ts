@@ -1,4 +1,4 @@
-import { defineEntity, defineFeatureView, isGranaryError } from '@granary/core';
+import { defineEntity, defineFeatureView, isGranaryError, readEntities } from '@granary/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCassandraTestEnv, TEST_KEYSPACE } from './support/cassandra-test-env.js';
 
@@ -66,7 +66,7 @@ describe('schema', () => {
       });
       expect(t.first()?.get('gc_grace_seconds')).toBe(10800);
       await store.write([{ view: view.name, key: { id: 'a' }, values: { x: 1 }, eventTime: 1 }]);
-      expect((await store.read(view.name, [{ id: 'a' }], ['x']))[0]?.x?.value).toBe(1);
+      expect((await readEntities(store, view, [{ id: 'a' }], ['x']))[0]?.x?.value).toBe(1);
     } finally {
       await store.close();
     }

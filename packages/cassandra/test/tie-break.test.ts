@@ -5,6 +5,7 @@ import {
   encodeValue,
   type FeatureValue,
   type OnlineStore,
+  readEntities,
   sleep,
   type ValueType,
   valuesEqual,
@@ -89,8 +90,9 @@ describe('equal event times written in different seconds (where Cassandra prefer
     await store.write(cases.map((c) => row(c, c.first)));
     await nextSecond();
     await store.write(cases.map((c) => row(c, c.second)));
-    const rows = await store.read(
-      view.name,
+    const rows = await readEntities(
+      store,
+      view,
       cases.map((c) => ({ id: `${seed}:${c.i}` })),
       features.map((f) => f.name),
     );
@@ -129,7 +131,7 @@ describe('equal event times written in different seconds (where Cassandra prefer
     await write('slot-d', big);
     await write('slot-d', small);
     const keys = ['slot-a', 'slot-b', 'slot-c', 'slot-d'].map((id) => ({ id }));
-    const rows = await store.read(view.name, keys, ['str']);
+    const rows = await readEntities(store, view, keys, ['str']);
     expect(rows.map((r) => r.str?.value)).toEqual([small, big, big, big]);
   });
 });
@@ -141,11 +143,11 @@ describe('retention in a last-writer-wins store', () => {
       store.write([{ view: shortView.name, key, values: { str }, eventTime }]);
     await write('newer', T0 + 10);
     await sleep(3200); // TTL = 1 s + 1 s margin, counted from the current second
-    expect(await store.read(shortView.name, [key], ['str'])).toEqual([{}]);
+    expect(await readEntities(store, shortView, [key], ['str'])).toEqual([{}]);
     await write('older', T0 + 5);
-    expect(await store.read(shortView.name, [key], ['str'])).toEqual([{}]);
+    expect(await readEntities(store, shortView, [key], ['str'])).toEqual([{}]);
     await write('newest', T0 + 20);
-    const [row] = await store.read(shortView.name, [key], ['str']);
+    const [row] = await readEntities(store, shortView, [key], ['str']);
     expect(row?.str?.value).toBe('newest');
   });
 });

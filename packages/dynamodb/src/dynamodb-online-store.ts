@@ -7,6 +7,7 @@ import {
   type OnlineStore,
   type OnlineStoreCapabilities,
   type OnlineStoreDriver,
+  StoreError,
 } from '@granary/core';
 import { batchGet, MAX_BATCH_GET_KEYS, readProjection } from './batch-reader.js';
 import { resolveClient } from './client.js';
@@ -90,7 +91,7 @@ export function createDynamoDbOnlineStore(options: DynamoDbOnlineStoreOptions = 
     },
     async health(signal) {
       const [table] = tables.values();
-      if (table === undefined) throw new Error('init() has not been called');
+      if (table === undefined) throw new StoreError('STORE_ERROR', 'init() has not been called', o.name);
       const describe = new DescribeTableCommand({ TableName: table });
       await send((c, opts) => c.send(describe, opts), `DescribeTable ${table}`, signal);
       return undefined;

@@ -4,6 +4,7 @@ import {
   type OnlineStore,
   type OnlineStoreCapabilities,
   type OnlineStoreDriver,
+  StoreError,
 } from '@granary/core';
 import { type BatchCommand, runBatch } from './batches.js';
 import { closeClient, createClient, masters, type RedisClient, waitUntilReady } from './connection.js';
@@ -113,7 +114,8 @@ export function createRedisOnlineStore(options: RedisOnlineStoreOptions): RedisO
         return client.isCluster ? `${nodes.length} masters` : undefined;
       } catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
-        throw new Error(lastError ? `${detail} (last connection error: ${lastError.message})` : detail);
+        const message = lastError ? `${detail} (last connection error: ${lastError.message})` : detail;
+        throw new StoreError('STORE_UNAVAILABLE', message, name, { cause: error });
       }
     },
     scan: (view, opts) => scanKeys({ client, layout, deadlines, store: name, pageSize: 1000 }, view, opts),

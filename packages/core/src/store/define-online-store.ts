@@ -55,7 +55,10 @@ export interface OnlineStoreDriver {
     features: readonly string[],
     options: DriverReadOptions,
   ): Promise<readonly ReadRow[]>;
-  /** Probes the backend; resolves (optionally with a detail) when healthy, rejects when not. */
+  /**
+   * Probes the backend; resolves (optionally with a detail) when healthy, rejects when not (the message of the
+   * error, typed by `toError`, becomes the health's `detail`).
+   */
   health(signal: AbortSignal | undefined): Promise<string | undefined>;
   /** Lists the live keys of `view`; stop at `limit` when given (the helper also stops there). */
   scan?(view: FeatureView, options: { limit?: number; signal?: AbortSignal }): AsyncIterable<EntityKey>;
@@ -148,7 +151,8 @@ export function defineOnlineStore<E extends object = Record<never, never>>(
         const latencyMs = performance.now() - started;
         return detail === undefined ? { ok: true, latencyMs } : { ok: true, latencyMs, detail };
       } catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
+        const failure = typed(error, 'health');
+        const detail = failure instanceof Error ? failure.message : String(failure);
         return { ok: false, latencyMs: performance.now() - started, detail } satisfies StoreHealth;
       }
     },

@@ -11,10 +11,14 @@ export interface PreparedFeature {
   readonly value: FeatureValue;
   readonly bytes: Uint8Array;
   readonly eventTime: number;
+  /** Whether the event time came from the row's `eventTimes` (else from its `eventTime`), for error paths. */
+  readonly ownEventTime: boolean;
 }
 
 /** A write row after validation and encoding; what adapters actually store. */
 export interface PreparedRow {
+  /** The row's position in the batch (errors name `rows[index]...`). */
+  readonly index: number;
   readonly view: FeatureView;
   /** Canonical entity key bytes. */
   readonly key: Uint8Array;
@@ -56,7 +60,8 @@ export function prepareWrites(
       if (coerced.value === null && !feature.nullable) {
         throw new ValidationError(`${view.name}:${name} is not nullable`, fpath);
       }
-      const eventTime = row.eventTimes?.[name] ?? row.eventTime;
+      const own = row.eventTimes?.[name];
+      const eventTime = own ?? row.eventTime;
       if (!Number.isFinite(eventTime))
         throw new ValidationError('event time must be finite', `${path}.eventTimes.${name}`);
       const bytes = encodeValue(feature.type, coerced.value);
@@ -68,8 +73,8 @@ export function prepareWrites(
           { details: { path: fpath, view: view.name, feature: name } },
         );
       }
-      return { name, value: coerced.value, bytes, eventTime };
+      return { name, value: coerced.value, bytes, eventTime, ownEventTime: own !== undefined };
     });
-    return { view, key, keyString: entityKeyToString(key), features };
+    return { index: i, view, key, keyString: entityKeyToString(key), features };
   });
 }

@@ -16,7 +16,8 @@ describe('createBackoff', () => {
   });
 
   it('equal jitter stays in [ceiling / 2, ceiling); none is the ceiling; factor 1 is constant', () => {
-    const equal = (r: number) => createBackoff({ initialMs: 100, maxMs: 350, jitter: 'equal', random: () => r });
+    const equal = (r: number) =>
+      createBackoff({ initialMs: 100, maxMs: 350, jitter: 'equal', random: () => r });
     expect([equal(0).delay(1), equal(0.999).delay(1), equal(1).delay(2), equal(1).delay(3)]).toEqual([
       50, 99, 200, 350,
     ]);

@@ -1,4 +1,11 @@
 export {
+  BACKOFF_DEFAULTS,
+  type Backoff,
+  type BackoffJitter,
+  type BackoffOptions,
+  createBackoff,
+} from './backoff.js';
+export {
   type Clock,
   createManualClock,
   type ManualClock,
@@ -7,4 +14,3 @@ export {
   toIsoTime,
 } from './clock.js';
 export { type DurationInput, formatDuration, parseDuration } from './duration.js';
-export { type Backoff, BACKOFF_DEFAULTS, type BackoffJitter, type BackoffOptions, createBackoff } from './backoff.js';
