@@ -6,6 +6,7 @@ import {
   encodeValue,
   type FeatureValue,
   type OnlineStore,
+  readEntities,
   seededRandom,
   type ValueType,
   type WriteRow,
@@ -164,7 +165,12 @@ describe('killing the consumer', () => {
     let regressions = 0;
     const sampleKeys = Array.from({ length: 200 }, (_, i) => ({ user_id: `u${i * 10}` }));
     const sample = async () => {
-      const rows = await store.read('user_stats', sampleKeys, Object.keys(FEATURES));
+      const rows = await readEntities(
+        store,
+        registry.getView('user_stats'),
+        sampleKeys,
+        Object.keys(FEATURES),
+      );
       rows.forEach((row, i) => {
         for (const [name, f] of Object.entries(row)) {
           const id = `${i}:${name}`;
@@ -263,7 +269,7 @@ describe('killing the consumer', () => {
     expect(regressions).toBe(0);
     const expected = fold(events);
     const keys = Array.from({ length: KEYS }, (_, i) => ({ user_id: `u${i}` }));
-    const rows = await store.read('user_stats', keys, Object.keys(FEATURES));
+    const rows = await readEntities(store, registry.getView('user_stats'), keys, Object.keys(FEATURES));
     let compared = 0;
     const mismatches: string[] = [];
     rows.forEach((row, i) => {

@@ -1,15 +1,12 @@
 import { AbortedError } from '../errors.js';
-import type { EntityKey } from '../registry/entity.js';
 import { abortError } from '../store/abort.js';
 import type { ReadRow, StoredFeature } from '../store/online-store.js';
 import { createSingleFlight } from './single-flight.js';
 
 /** One key read of one view, as handed to the batcher. */
 export interface KeyRead {
-  /** `entityKeyToString` of the canonical key: identifies the key. */
+  /** The canonical key string (`entityKeyString`): identifies the key. */
   readonly keyString: string;
-  /** The entity key (normalised). */
-  readonly key: EntityKey;
   /** Features to read. */
   readonly features: readonly string[];
 }
@@ -40,12 +37,7 @@ export interface ReadCoalescer {
    * joined; only the rest start a new read. Aborting `signal` rejects this caller promptly with an
    * AbortedError and never affects other callers; a shared read is cancelled only when all its callers left.
    */
-  read(
-    keyString: string,
-    key: EntityKey,
-    features: readonly string[],
-    signal?: AbortSignal,
-  ): Promise<CoalescedRead>;
+  read(keyString: string, features: readonly string[], signal?: AbortSignal): Promise<CoalescedRead>;
   /** Reads in flight. */
   readonly inFlight: number;
 }
@@ -81,7 +73,7 @@ export function createReadCoalescer(options: ReadCoalescerOptions): ReadCoalesce
   };
 
   return {
-    read(keyString, key, features, signal) {
+    read(keyString, features, signal) {
       if (signal?.aborted) return Promise.reject(abortError(signal));
       const parts: Array<{ features: readonly string[]; promise: Promise<ReadRow> }> = [];
       let remaining = features;
@@ -99,7 +91,7 @@ export function createReadCoalescer(options: ReadCoalescerOptions): ReadCoalesce
       if (remaining.length > 0) {
         const id = `${keyString}#${++seq}`;
         const own = remaining;
-        const promise = flights.run(id, (s) => options.load({ keyString, key, features: own }, s), {
+        const promise = flights.run(id, (s) => options.load({ keyString, features: own }, s), {
           signal,
         });
         if (flights.has(id)) {

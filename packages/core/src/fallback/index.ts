@@ -3,7 +3,5 @@ export * from './clock-backoff.js';
 export * from './deadline.js';
 export * from './fallback-chain.js';
 export * from './file-stats-provider.js';
-export * from './guarded-store.js';
 export * from './last-known-good.js';
-export * from './resilient-reader.js';
 export * from './stats-provider.js';

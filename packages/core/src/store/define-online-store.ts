@@ -143,18 +143,9 @@ export function defineOnlineStore<E extends object = Record<never, never>>(
         return Promise.reject(error);
       }
     },
-    async health(options) {
-      if (closed) return { ok: false, latencyMs: 0, detail: 'closed' };
-      const started = performance.now();
-      try {
-        const detail = await abortable(driver.health(options?.signal), options?.signal);
-        const latencyMs = performance.now() - started;
-        return detail === undefined ? { ok: true, latencyMs } : { ok: true, latencyMs, detail };
-      } catch (error) {
-        const failure = typed(error, 'health');
-        const detail = failure instanceof Error ? failure.message : String(failure);
-        return { ok: false, latencyMs: performance.now() - started, detail } satisfies StoreHealth;
-      }
+    health(options) {
+      if (closed) return Promise.resolve({ ok: false, latencyMs: 0, detail: 'closed' });
+      return probe(driver, options?.signal, (error) => typed(error, 'health'));
     },
     async close() {
       if (closed) return;
@@ -164,22 +155,49 @@ export function defineOnlineStore<E extends object = Record<never, never>>(
   };
   const scan = driver.scan?.bind(driver);
   if (scan) {
-    store.scan = async function* scanKeys(view, options = {}) {
+    store.scan = (view, options = {}) => {
       checkOpen('scan');
-      const resolved = checks.view(view);
-      const { limit, signal } = options;
-      if (limit !== undefined && limit <= 0) return;
-      let yielded = 0;
-      try {
-        for await (const key of scan(resolved, options)) {
-          throwIfAborted(signal);
-          yield key;
-          if (limit !== undefined && ++yielded >= limit) return;
-        }
-      } catch (error) {
-        throw typed(error, 'scan');
-      }
+      return scanKeys(scan, checks.view(view), options, (error) => typed(error, 'scan'));
     };
   }
   return Object.assign(store, extras) as OnlineStore & E;
+}
+
+/** Probes the driver's backend, timing it; a failure is `{ ok: false }` with the typed error's message. */
+async function probe(
+  driver: OnlineStoreDriver,
+  signal: AbortSignal | undefined,
+  typed: (error: unknown) => unknown,
+): Promise<StoreHealth> {
+  const started = performance.now();
+  try {
+    const detail = await abortable(driver.health(signal), signal);
+    const latencyMs = performance.now() - started;
+    return detail === undefined ? { ok: true, latencyMs } : { ok: true, latencyMs, detail };
+  } catch (error) {
+    const failure = typed(error);
+    const detail = failure instanceof Error ? failure.message : String(failure);
+    return { ok: false, latencyMs: performance.now() - started, detail };
+  }
+}
+
+/** The driver's scan, stopped at `limit`, checked for aborts between keys, with typed errors. */
+async function* scanKeys(
+  scan: NonNullable<OnlineStoreDriver['scan']>,
+  view: FeatureView,
+  options: { limit?: number; signal?: AbortSignal },
+  typed: (error: unknown) => unknown,
+): AsyncGenerator<EntityKey> {
+  const { limit, signal } = options;
+  if (limit !== undefined && limit <= 0) return;
+  let yielded = 0;
+  try {
+    for await (const key of scan(view, options)) {
+      throwIfAborted(signal);
+      yield key;
+      if (limit !== undefined && ++yielded >= limit) return;
+    }
+  } catch (error) {
+    throw typed(error);
+  }
 }

@@ -1,13 +1,30 @@
 import { RequiredFeatureError } from '../errors.js';
 import { createDeadline, type Deadline } from '../fallback/deadline.js';
-import { runFallbackChain } from '../fallback/fallback-chain.js';
+import { type FallbackContext, runFallbackChain } from '../fallback/fallback-chain.js';
+import { EMPTY_ROW, failedOutcomes, type KeyOutcome, type ReadNext } from '../read-path/read-stage.js';
 import { abortError } from '../store/abort.js';
-import type { EngineContext, ViewRuntime } from './engine-context.js';
-import { type KeyOutcome, readKey } from './key-reader.js';
+import type { EntityKeyString } from '../store/entity-key.js';
+import type { EngineMetrics } from '../telemetry/engine-metrics.js';
 import type { GetFeaturesRequest } from './request.js';
 import type { PlannedView, RequestPlan, RequestPlanner } from './request-planner.js';
 import type { GetFeaturesResponse } from './response.js';
-import { assembleResponse, type RequiredFailure } from './response-assembly.js';
+import type { RequiredFailure, ResponseAssembler } from './response-assembly.js';
+
+/** What {@link createRequestRunner} needs. */
+export interface RequestRunnerDeps {
+  readonly planner: RequestPlanner;
+  /** The read path (near cache down to the store). */
+  readonly read: ReadNext;
+  readonly assembler: ResponseAssembler;
+  /** What the fail-fast check of required features may use (the fallback chain's sources). */
+  readonly fallback: FallbackContext;
+  readonly metrics: Pick<EngineMetrics, 'requests' | 'requestDuration' | 'requestedEntities'>;
+}
+
+/** Runs `get` requests. */
+export interface RequestRunner {
+  get(request: GetFeaturesRequest): Promise<GetFeaturesResponse>;
+}
 
 /** The label set of each request outcome, frozen so recorders can cache their series by identity. */
 const OUTCOME_LABELS = {
@@ -20,7 +37,7 @@ const OUTCOME_LABELS = {
 
 /** The first required feature of `pv` this outcome cannot serve (fail-fast check), if any. */
 function requiredProblem(
-  ctx: EngineContext,
+  fallback: FallbackContext,
   pv: PlannedView,
   keyString: string,
   outcome: KeyOutcome,
@@ -29,7 +46,7 @@ function requiredProblem(
     if (!f.required) continue;
     if (outcome.failures?.has(f.name)) return f.name;
     if (outcome.row[f.name] === undefined) {
-      const fb = runFallbackChain(pv.view, f, keyString, 'NOT_FOUND', ctx);
+      const fb = runFallbackChain(pv.view, f, keyString, 'NOT_FOUND', fallback);
       if (fb === undefined || fb.source === 'none') return f.name;
     }
   }
@@ -47,45 +64,71 @@ function requiredError(failures: readonly RequiredFailure[]): RequiredFeatureErr
   );
 }
 
-/** Runs one `get`: plan, read every (view, key) once, fail fast on required features, assemble. */
-export async function getFeatures(
-  ctx: EngineContext,
-  planner: RequestPlanner,
-  request: GetFeaturesRequest,
-): Promise<GetFeaturesResponse> {
-  const started = performance.now();
-  const { metrics, stats } = ctx;
-  let plan: RequestPlan;
-  try {
-    plan = planner.plan(request);
-  } catch (error) {
-    stats.requestsInvalid++;
-    metrics.requests.inc(OUTCOME_LABELS.invalid);
-    throw error;
-  }
-  stats.requests++;
-  stats.entities += plan.entities.length;
-  const callerSignal = request.signal;
-  const deadline = createDeadline(plan.deadlineMs, callerSignal);
-  try {
-    return await run(ctx, plan, deadline, callerSignal, started);
-  } finally {
-    deadline.dispose();
-  }
+/**
+ * Creates the runner of `get`: plan (validation before any store call), read every (view, key) of the
+ * request once through the read path under the request's deadline, fail fast when a required feature
+ * cannot be served, assemble the response. Records each request's outcome and duration.
+ */
+export function createRequestRunner(deps: RequestRunnerDeps): RequestRunner {
+  const { planner, metrics } = deps;
+  return {
+    async get(request) {
+      const started = performance.now();
+      let plan: RequestPlan;
+      try {
+        plan = planner.plan(request);
+      } catch (error) {
+        metrics.requests.inc(OUTCOME_LABELS.invalid);
+        throw error;
+      }
+      metrics.requestedEntities.inc(undefined, plan.entities.length);
+      const callerSignal = request.signal;
+      const deadline = createDeadline(plan.deadlineMs, callerSignal);
+      try {
+        return await run(deps, plan, deadline, callerSignal, started);
+      } finally {
+        deadline.dispose();
+      }
+    },
+  };
+}
+
+/** Reads one (view, key) through the read path; never rejects (a failed read is a failure per feature). */
+function readKey(
+  read: ReadNext,
+  pv: PlannedView,
+  keyString: EntityKeyString,
+  signal: AbortSignal,
+  minEventTime: number | undefined,
+): Promise<KeyOutcome> {
+  const stageRead = {
+    view: pv.view,
+    keys: [keyString],
+    features: pv.names,
+    signal,
+    minEventTime,
+    hot: false,
+  };
+  return read(stageRead).then(
+    (outcomes) => outcomes[0] ?? PENDING,
+    (error: unknown) => failedOutcomes(stageRead, error)[0] as KeyOutcome,
+  );
 }
 
 async function run(
-  ctx: EngineContext,
+  deps: RequestRunnerDeps,
   plan: RequestPlan,
   deadline: Deadline,
   callerSignal: AbortSignal | undefined,
   started: number,
 ): Promise<GetFeaturesResponse> {
-  const { metrics, stats } = ctx;
-  const reject = (error: unknown, outcome: 'rejected' | 'aborted'): never => {
-    stats.requestsRejected++;
+  const { metrics } = deps;
+  const finish = (outcome: keyof typeof OUTCOME_LABELS) => {
     metrics.requests.inc(OUTCOME_LABELS[outcome]);
     metrics.requestDuration.observe(OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
+  };
+  const reject = (error: unknown, outcome: 'rejected' | 'aborted'): never => {
+    finish(outcome);
     throw error;
   };
   if (callerSignal?.aborted) reject(abortError(callerSignal), 'aborted');
@@ -94,20 +137,16 @@ async function run(
   const reads: Promise<void>[] = [];
   let early: RequiredFailure | undefined;
   plan.views.forEach((pv, vi) => {
-    const rt = ctx.views.get(pv.view.name) as ViewRuntime;
     for (const [j, entity] of plan.entities.entries()) {
-      const { keyString, normalized } = entity.keys[vi] as RequestPlan['entities'][number]['keys'][number];
+      const { keyString } = entity.keys[vi] as RequestPlan['entities'][number]['keys'][number];
       const slot = `${vi}\u0000${keyString}`;
       if (outcomes.has(slot)) continue;
       outcomes.set(slot, PENDING);
       reads.push(
-        readKey(ctx, rt, keyString, normalized, pv.names, {
-          signal: deadline.signal,
-          minEventTime: plan.minEventTime,
-        }).then((outcome) => {
+        readKey(deps.read, pv, keyString, deadline.signal, plan.minEventTime).then((outcome) => {
           outcomes.set(slot, outcome);
           if (pv.hasRequired && early === undefined) {
-            const name = requiredProblem(ctx, pv, keyString, outcome);
+            const name = requiredProblem(deps.fallback, pv, keyString, outcome);
             if (name !== undefined) {
               const failure = outcome.failures?.get(name);
               early = {
@@ -138,22 +177,14 @@ async function run(
   if (early !== undefined) reject(requiredError([early]), 'rejected');
   if (callerSignal?.aborted) reject(abortError(callerSignal), 'aborted');
 
-  const { response, requiredFailures } = assembleResponse(
-    ctx,
+  const { response, requiredFailures } = deps.assembler.assemble(
     plan,
     (vi, ks) => outcomes.get(`${vi}\u0000${ks}`) ?? PENDING,
   );
   if (requiredFailures.length > 0) reject(requiredError(requiredFailures), 'rejected');
-  if (response.degraded) stats.requestsDegraded++;
-  const outcome = response.degraded ? 'degraded' : 'ok';
-  metrics.requests.inc(OUTCOME_LABELS[outcome]);
-  metrics.requestDuration.observe(OUTCOME_LABELS[outcome], (performance.now() - started) / 1000);
+  finish(response.degraded ? 'degraded' : 'ok');
   return response;
 }
 
 /** Placeholder outcome of a read still pending (only visible if assembly ran early; never in practice). */
-const PENDING: KeyOutcome = Object.freeze({
-  row: Object.freeze({}),
-  source: 'store',
-  failures: undefined,
-});
+const PENDING: KeyOutcome = Object.freeze({ row: EMPTY_ROW, source: 'store', failures: undefined });
