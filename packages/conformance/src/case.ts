@@ -6,10 +6,10 @@ import {
   type OnlineStore,
   type ReadRow,
   readEntities,
-  seededRandom,
   valuesEqual,
   type WriteRow,
 } from '@granary/core';
+import { seededRandom } from '@granary/core/testing';
 import type { ConformanceBackdoor, ConformanceFaults, OnlineStoreConformanceOptions } from './options.js';
 
 /** What every case receives. */

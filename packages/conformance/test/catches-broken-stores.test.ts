@@ -1,9 +1,5 @@
-import {
-  createFaultyOnlineStore,
-  createMemoryOnlineStore,
-  type OnlineStore,
-  type ReadRow,
-} from '@granary/core';
+import { createMemoryOnlineStore, type OnlineStore, type ReadRow } from '@granary/core';
+import { createFaultyOnlineStore } from '@granary/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   type ConformanceCase,

@@ -4,7 +4,8 @@ import {
   DynamoDBClient,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { createManualClock, isGranaryError, readEntities } from '@granary/core';
+import { isGranaryError, readEntities } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbOnlineStore, type DynamoDbOnlineStore } from '../src/index.js';
 import {

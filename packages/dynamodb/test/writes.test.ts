@@ -1,12 +1,6 @@
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  compareBytes,
-  compareVersions,
-  createManualClock,
-  encodeValue,
-  isGranaryError,
-  readEntities,
-} from '@granary/core';
+import { compareBytes, compareVersions, encodeValue, isGranaryError, readEntities } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDbOnlineStore } from '../src/index.js';

@@ -1,10 +1,5 @@
-import {
-  createManualClock,
-  createRegistry,
-  defineEntity,
-  defineFeatureView,
-  type FeatureValue,
-} from '@granary/core';
+import { createRegistry, defineEntity, defineFeatureView, type FeatureValue } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeFeatureEvent, encodeHeartbeatEvent } from './event-schema.js';

@@ -7,10 +7,10 @@ import {
   type FeatureValue,
   type OnlineStore,
   readEntities,
-  seededRandom,
   type ValueType,
   type WriteRow,
 } from '@granary/core';
+import { seededRandom } from '@granary/core/testing';
 import { createRedisOnlineStore } from '@granary/redis';
 import { deleteRedisKeysByPrefix, SOURCE_LOADER, serviceEndpoints } from '@granary/services';
 import { Redis } from 'ioredis';

@@ -1,4 +1,5 @@
-import { createFaultyOnlineStore, createMemoryOnlineStore, heartbeatView, readEntities } from '@granary/core';
+import { createMemoryOnlineStore, heartbeatView, readEntities } from '@granary/core';
+import { createFaultyOnlineStore } from '@granary/core/testing';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,5 @@
-import { compareVersions, createManualClock, encodeValue, isGranaryError, readEntities } from '@granary/core';
+import { compareVersions, encodeValue, isGranaryError, readEntities } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureFieldId, WRITTEN_AT_FIELD } from '../src/index.js';

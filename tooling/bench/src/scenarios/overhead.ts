@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { createFeatureServer, entityKeyString, seededRandom } from '@granary/core';
+import { createFeatureServer, entityKeyString } from '@granary/core';
+import { seededRandom } from '@granary/core/testing';
 import { BACKEND_LATENCY_MS, benchStore, floatView, populate } from '../lib/fixture.ts';
 import { createLatencyRecorder } from '../lib/latency.ts';
 import { fmt, type Scenario } from './scenario.ts';
