@@ -79,15 +79,17 @@ export function createGuardStage(options: GuardStageOptions, deps: GuardStageDep
   const breaker = createStoreCircuitBreaker(name, deps.clock, options.circuitBreaker);
   const storeLabels = Object.freeze({ store: name });
   const readLabels = perView((view) => ({ store: name, view }));
-  const outcomeLabels = new Map<string, Readonly<Record<string, string>>>();
+  const outcomeLabels = new Map<
+    string,
+    Partial<Record<GuardedReadOutcome, Readonly<Record<string, string>>>>
+  >();
   const outcomeOf = (view: string, outcome: GuardedReadOutcome) => {
-    const id = `${view}\u0000${outcome}`;
-    let labels = outcomeLabels.get(id);
-    if (!labels) {
-      labels = Object.freeze({ store: name, view, outcome });
-      outcomeLabels.set(id, labels);
+    let byOutcome = outcomeLabels.get(view);
+    if (!byOutcome) {
+      byOutcome = {};
+      outcomeLabels.set(view, byOutcome);
     }
-    return labels;
+    return (byOutcome[outcome] ??= Object.freeze({ store: name, view, outcome }));
   };
   metrics.circuitState.set(storeLabels, 0);
   breaker.onStateChange((s) => metrics.circuitState.set(storeLabels, CIRCUIT_STATE_VALUES[s]));
@@ -116,7 +118,15 @@ export function createGuardStage(options: GuardStageOptions, deps: GuardStageDep
     }, timeoutMs);
     timer.unref?.();
     try {
-      return await abortable(next({ ...read, signal: inner }), inner);
+      const guarded: StageRead = {
+        view,
+        keys: read.keys,
+        features: read.features,
+        signal: inner,
+        minEventTime: read.minEventTime,
+        hot: read.hot,
+      };
+      return await abortable(next(guarded), inner);
     } catch (error) {
       if (signal.aborted) throw abortError(signal);
       if (timedOut) throw timeout(error);

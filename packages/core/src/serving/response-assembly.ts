@@ -158,15 +158,28 @@ export function failsRequired(served: ServedFeature): boolean {
   return served.status === 'UNAVAILABLE' || (served.status === 'NOT_FOUND' && served.source === 'none');
 }
 
-/** The label set of `granary_served_values_total` for one feature, status and source (allocated once each). */
+/**
+ * The label set of `granary_served_values_total` for one feature, status and source of a view (allocated
+ * once each, found by nested lookups: no string is built per served value).
+ */
 function servedLabelCache(view: string) {
-  const made = new Map<string, Readonly<Record<string, string>>>();
-  return (feature: string, status: string, source: string) => {
-    const id = `${feature}\u0000${status}\u0000${source}`;
-    let labels = made.get(id);
+  type LabelSet = Readonly<Record<string, string>>;
+  const served = new Map<string, Record<string, Record<string, LabelSet>>>();
+  return (feature: string, status: string, source: string): LabelSet => {
+    let byStatus = served.get(feature);
+    if (!byStatus) {
+      byStatus = {};
+      served.set(feature, byStatus);
+    }
+    let bySource = byStatus[status];
+    if (!bySource) {
+      bySource = {};
+      byStatus[status] = bySource;
+    }
+    let labels = bySource[source];
     if (!labels) {
       labels = Object.freeze({ view, feature, status, source });
-      made.set(id, labels);
+      bySource[source] = labels;
     }
     return labels;
   };

@@ -1,7 +1,7 @@
 import { isGranaryError, StoreError } from '../errors.js';
 import type { EntityKey } from '../registry/entity.js';
 import type { FeatureView } from '../registry/feature-view.js';
-import { abortable, throwIfAborted } from './abort.js';
+import { abortable, abortError, throwIfAborted } from './abort.js';
 import type { EntityKeyString } from './entity-key.js';
 import {
   ONLINE_STORE_SPEC_VERSION,
@@ -138,7 +138,7 @@ export function defineOnlineStore<E extends object = Record<never, never>>(
           signal,
           consistent: options?.consistent,
         });
-        return run('read', reading, signal).then((rows) => distinct.align(rows));
+        return settle(reading, signal, distinct.align, (error) => typed(error, 'read'));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -200,4 +200,34 @@ async function* scanKeys(
   } catch (error) {
     throw typed(error);
   }
+}
+
+/**
+ * `work`'s result through `map`, or its error through `typed`, rejecting with an AbortedError as soon as
+ * `signal` aborts: the abort race, the alignment and the error typing of a read in one promise (this runs on
+ * every read).
+ */
+function settle<T, R>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  map: (value: T) => R,
+  typed: (error: unknown) => unknown,
+): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    let onAbort: (() => void) | undefined;
+    if (signal) {
+      onAbort = () => reject(abortError(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    work.then(
+      (value) => {
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
+        resolve(map(value));
+      },
+      (error: unknown) => {
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
+        reject(typed(error));
+      },
+    );
+  });
 }

@@ -21,6 +21,7 @@ export interface ReadChecks {
   keys(keys: readonly EntityKeyString[]): DistinctKeys;
 }
 
+/** The driver's rows as they are (the keys were distinct). */
 const identity = (rows: readonly ReadRow[]): ReadRow[] => rows as ReadRow[];
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
