@@ -89,7 +89,12 @@ export function createGuardStage(options: GuardStageOptions, deps: GuardStageDep
       byOutcome = {};
       outcomeLabels.set(view, byOutcome);
     }
-    return (byOutcome[outcome] ??= Object.freeze({ store: name, view, outcome }));
+    let labels = byOutcome[outcome];
+    if (!labels) {
+      labels = Object.freeze({ store: name, view, outcome });
+      byOutcome[outcome] = labels;
+    }
+    return labels;
   };
   metrics.circuitState.set(storeLabels, 0);
   breaker.onStateChange((s) => metrics.circuitState.set(storeLabels, CIRCUIT_STATE_VALUES[s]));
