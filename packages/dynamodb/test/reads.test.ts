@@ -162,7 +162,9 @@ describe('BatchGetItem', () => {
     await store.close();
     client.destroy();
   });
+});
 
+describe('BatchGetItem: backoff, throttling and consistency', () => {
   it('backs off inside the deadline: a read whose signal fires while it waits rejects promptly', async () => {
     const { store, client } = await storeWith(unprocessAll, {
       maxUnprocessedRetries: 1000,

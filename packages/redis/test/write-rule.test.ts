@@ -23,8 +23,9 @@ const pair = fc.oneof(
 );
 const eventTime = fc.constantFrom(0, -0, 1, -1, 0.5, -1e12, 1.767e12, 1.767e12 + 1);
 
-describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) => {
-  const prefix = uniquePrefix(`write-rule-${topo.name}`);
+/** A store on `topo` under a prefix of its own, with a manual clock, set up and cleaned up by the suite. */
+function storeOn(topo: Topology, name: string) {
+  const prefix = uniquePrefix(`${name}-${topo.name}`);
   const clock = createManualClock(Date.UTC(2026, 0, 1));
   const store = topo.store(prefix, { clock });
   beforeAll(async () => {
@@ -32,6 +33,11 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     await store.init(testViews);
   });
   afterAll(() => topo.cleanup(prefix));
+  return { prefix, clock, store };
+}
+
+describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) => {
+  const { clock, store } = storeOn(topo, 'write-rule');
 
   it('equal event times: the greater encoded bytes win, in either order (600 random ties)', async () => {
     const pairs = fc.sample(pair, { seed, numRuns: 600 });
@@ -135,6 +141,10 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     expect(row?.score?.writtenAt).toBe(t0 + 2000);
     expect(row?.count?.writtenAt, 'documented: the row writtenAt covers every feature').toBe(t0 + 2000);
   });
+});
+
+describe.each(topologies())('storage layout and failures inside Redis ($name)', (topo: Topology) => {
+  const { prefix, clock, store } = storeOn(topo, 'layout');
 
   it('stores one hash per row with 5-character field ids, 8-byte event time headers and the writtenAt field', async () => {
     const key = { user_id: 'layout' };

@@ -155,10 +155,18 @@ export function defineOnlineStore<E extends object = Record<never, never>>(
   };
   const scan = driver.scan?.bind(driver);
   if (scan) {
-    store.scan = (view, options = {}) => {
+    // Checked when iteration starts (as an async generator would): a closed store's scan rejects on next().
+    const resolve = (view: FeatureView) => {
       checkOpen('scan');
-      return scanKeys(scan, checks.view(view), options, (error) => typed(error, 'scan'));
+      return checks.view(view);
     };
+    store.scan = (view, options = {}) =>
+      scanKeys(
+        scan,
+        () => resolve(view),
+        options,
+        (error) => typed(error, 'scan'),
+      );
   }
   return Object.assign(store, extras) as OnlineStore & E;
 }
@@ -184,10 +192,11 @@ async function probe(
 /** The driver's scan, stopped at `limit`, checked for aborts between keys, with typed errors. */
 async function* scanKeys(
   scan: NonNullable<OnlineStoreDriver['scan']>,
-  view: FeatureView,
+  resolve: () => FeatureView,
   options: { limit?: number; signal?: AbortSignal },
   typed: (error: unknown) => unknown,
 ): AsyncGenerator<EntityKey> {
+  const view = resolve();
   const { limit, signal } = options;
   if (limit !== undefined && limit <= 0) return;
   let yielded = 0;
