@@ -11,7 +11,7 @@ import {
   type StoreHealth,
 } from './online-store.js';
 import { type PreparedRow, prepareWrites } from './prepare-writes.js';
-import { createReadChecks } from './read-checks.js';
+import { createReadChecks, type DistinctKeys } from './read-checks.js';
 import { createViewCatalog } from './view-catalog.js';
 
 /** The operations of a store, as passed to {@link OnlineStoreDriver.toError}. */
@@ -98,6 +98,7 @@ export function defineOnlineStore<E extends object = Record<never, never>>(
       details: { operation },
     });
   };
+  const typedRead = (error: unknown) => typed(error, 'read');
   const run = <T>(operation: StoreOperation, work: Promise<T>, signal: AbortSignal | undefined) =>
     abortable(work, signal).catch((error: unknown) => {
       throw typed(error, operation);
@@ -125,23 +126,27 @@ export function defineOnlineStore<E extends object = Record<never, never>>(
       await run('write', driver.write(prepared, signal), signal);
     },
     read(view, keys, features, options) {
+      let reading: Promise<readonly ReadRow[]>;
+      let distinct: DistinctKeys | undefined;
+      const signal = options?.signal;
       try {
         checkOpen('read');
-        throwIfAborted(options?.signal);
+        throwIfAborted(signal);
         const resolved = checks.view(view);
         const wanted = checks.features(resolved, features);
-        const distinct = checks.keys(keys);
+        distinct = checks.keys(keys);
         if (keys.length === 0) return Promise.resolve([]);
         if (wanted.length === 0) return Promise.resolve(keys.map((): ReadRow => ({})));
-        const signal = options?.signal;
-        const reading = driver.read(resolved, distinct.keys, wanted, {
+        reading = driver.read(resolved, distinct?.keys ?? keys, wanted, {
           signal,
           consistent: options?.consistent,
         });
-        return settle(reading, signal, distinct.align, (error) => typed(error, 'read'));
       } catch (error) {
         return Promise.reject(error);
       }
+      const align = distinct ? distinct.align : (rows: readonly ReadRow[]) => rows as ReadRow[];
+      // The hot path: one promise without a signal, one race with it.
+      return signal ? settle(reading, signal, align, typedRead) : finish(reading, distinct, typedRead);
     },
     health(options) {
       if (closed) return Promise.resolve({ ok: false, latencyMs: 0, detail: 'closed' });
@@ -209,6 +214,21 @@ async function* scanKeys(
   } catch (error) {
     throw typed(error);
   }
+}
+
+/** The driver's rows (aligned with the caller's keys when they repeated), or its error typed. */
+async function finish(
+  reading: Promise<readonly ReadRow[]>,
+  distinct: DistinctKeys | undefined,
+  typed: (error: unknown) => unknown,
+): Promise<ReadRow[]> {
+  let rows: readonly ReadRow[];
+  try {
+    rows = await reading;
+  } catch (error) {
+    throw typed(error);
+  }
+  return distinct ? distinct.align(rows) : (rows as ReadRow[]);
 }
 
 /**

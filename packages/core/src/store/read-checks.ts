@@ -17,12 +17,12 @@ export interface ReadChecks {
   view(view: FeatureView): FeatureView;
   /** `features` without duplicates (the same array when it has none); UNKNOWN_FEATURE naming the first unknown. */
   features(view: FeatureView, features: readonly string[]): readonly string[];
-  /** The distinct keys; a ValidationError naming `keys[i]` for anything but a string. */
-  keys(keys: readonly EntityKeyString[]): DistinctKeys;
+  /**
+   * Undefined when the keys are distinct already (the usual case: nothing is allocated), else the distinct
+   * keys and how to align the rows; a ValidationError naming `keys[i]` for anything but a string.
+   */
+  keys(keys: readonly EntityKeyString[]): DistinctKeys | undefined;
 }
-
-/** The driver's rows as they are (the keys were distinct). */
-const identity = (rows: readonly ReadRow[]): ReadRow[] => rows as ReadRow[];
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -62,7 +62,7 @@ export function createReadChecks(catalog: ViewCatalog): ReadChecks {
     keys(keys) {
       if (keys.length <= 1) {
         if (keys.length === 1 && typeof keys[0] !== 'string') notAKey(keys, 0);
-        return { keys, align: identity };
+        return undefined;
       }
       const index = new Map<EntityKeyString, number>();
       for (let i = 0; i < keys.length; i++) {
@@ -70,10 +70,9 @@ export function createReadChecks(catalog: ViewCatalog): ReadChecks {
         if (typeof key !== 'string') notAKey(keys, i);
         if (!index.has(key)) index.set(key, index.size);
       }
-      if (index.size === keys.length) return { keys, align: identity };
-      const unique = [...index.keys()];
+      if (index.size === keys.length) return undefined;
       return {
-        keys: unique,
+        keys: [...index.keys()],
         align: (rows) => keys.map((key) => rows[index.get(key) as number] ?? {}),
       };
     },
