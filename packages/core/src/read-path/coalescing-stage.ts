@@ -1,6 +1,7 @@
 import { createReadCoalescer, type ReadCoalescer } from '../coalescing/read-coalescer.js';
 import type { FeatureView } from '../registry/feature-view.js';
 import type { EntityKeyString } from '../store/entity-key.js';
+import type { ReadRow } from '../store/online-store.js';
 import type { EngineMetrics } from '../telemetry/engine-metrics.js';
 import { perView } from '../telemetry/label-cache.js';
 import { eachKey, type KeyOutcome, type ReadNext, type ReadStage, type StageRead } from './read-stage.js';
@@ -31,11 +32,18 @@ export function createCoalescingStage(
   deps: { readonly metrics: Pick<EngineMetrics, 'coalescedWaiters'> },
 ): CoalescingStage | undefined {
   if (options.coalescing === false) return undefined;
-  const coalescers = new Map<FeatureView, ReadCoalescer>();
+  const coalescers = new Map<FeatureView, ReadCoalescer<readonly KeyOutcome[]>>();
   const joinLabels = perView((view) => ({ view }));
+  // The batcher's outcome is the row of the read; the coalescer builds this stage's outcome in the same
+  // continuation that delivers it (one per read).
+  const rowOf = (outcomes: readonly KeyOutcome[]) => (outcomes[0] as KeyOutcome).row;
+  const result = (
+    row: ReadRow,
+    failures: ReadonlyMap<string, unknown> | undefined,
+  ): readonly KeyOutcome[] => [{ row, source: 'store', failures }];
 
   // A stage instance belongs to one read path, so `next` is the same for every read of a view.
-  const coalescerOf = (view: FeatureView, next: ReadNext): ReadCoalescer => {
+  const coalescerOf = (view: FeatureView, next: ReadNext) => {
     let c = coalescers.get(view);
     if (!c) {
       const labels = joinLabels(view.name);
@@ -48,7 +56,9 @@ export function createCoalescingStage(
             signal,
             minEventTime: undefined,
             hot: false,
-          }).then((o) => (o[0] as KeyOutcome).row),
+          }),
+        rowOf,
+        result,
         onJoin: () => deps.metrics.coalescedWaiters.inc(labels),
       });
       coalescers.set(view, c);
@@ -57,9 +67,7 @@ export function createCoalescingStage(
   };
 
   const readOne = (read: StageRead, next: ReadNext): Promise<readonly KeyOutcome[]> =>
-    coalescerOf(read.view, next)
-      .read(read.keys[0] as EntityKeyString, read.features, read.signal)
-      .then((res) => [{ row: res.row, source: 'store', failures: res.failures }]);
+    coalescerOf(read.view, next).read(read.keys[0] as EntityKeyString, read.features, read.signal);
 
   return {
     name: 'coalescing',

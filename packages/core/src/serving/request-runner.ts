@@ -93,14 +93,18 @@ export function createRequestRunner(deps: RequestRunnerDeps): RequestRunner {
   };
 }
 
-/** Reads one (view, key) through the read path; never rejects (a failed read is a failure per feature). */
+/**
+ * Reads one (view, key) through the read path and hands `onOutcome` what it learned, in the continuation
+ * of the read itself; never rejects (a failed read is a failure per feature).
+ */
 function readKey(
   read: ReadNext,
   pv: PlannedView,
   keyString: EntityKeyString,
   signal: AbortSignal,
   minEventTime: number | undefined,
-): Promise<KeyOutcome> {
+  onOutcome: (outcome: KeyOutcome) => void,
+): Promise<void> {
   const stageRead = {
     view: pv.view,
     keys: [keyString],
@@ -110,8 +114,8 @@ function readKey(
     hot: false,
   };
   return read(stageRead).then(
-    (outcomes) => outcomes[0] ?? PENDING,
-    (error: unknown) => failedOutcomes(stageRead, error)[0] as KeyOutcome,
+    (outcomes) => onOutcome(outcomes[0] ?? PENDING),
+    (error: unknown) => onOutcome(failedOutcomes(stageRead, error)[0] as KeyOutcome),
   );
 }
 
@@ -143,7 +147,7 @@ async function run(
       if (outcomes.has(slot)) continue;
       outcomes.set(slot, PENDING);
       reads.push(
-        readKey(deps.read, pv, keyString, deadline.signal, plan.minEventTime).then((outcome) => {
+        readKey(deps.read, pv, keyString, deadline.signal, plan.minEventTime, (outcome) => {
           outcomes.set(slot, outcome);
           if (pv.hasRequired && early === undefined) {
             const name = requiredProblem(deps.fallback, pv, keyString, outcome);
