@@ -64,6 +64,11 @@ export interface OnlineStoreDriver {
   scan?(view: FeatureView, options: { limit?: number; signal?: AbortSignal }): AsyncIterable<EntityKey>;
   /** Releases connections. */
   close(): Promise<void>;
+  /**
+   * True when reads settle without waiting on I/O (an in-process store): an aborted signal is still checked
+   * before each read, but there is nothing to race it against. Default: false.
+   */
+  readonly settlesAtOnce?: boolean;
   /** Maps a database error (not a GranaryError) to a typed one. Default: a non-retryable `STORE_ERROR`. */
   toError?(error: unknown, operation: StoreOperation): Error;
 }
@@ -146,7 +151,9 @@ export function defineOnlineStore<E extends object = Record<never, never>>(
       }
       const align = distinct ? distinct.align : (rows: readonly ReadRow[]) => rows as ReadRow[];
       // The hot path: one promise without a signal, one race with it.
-      return signal ? settle(reading, signal, align, typedRead) : finish(reading, distinct, typedRead);
+      return signal && !driver.settlesAtOnce
+        ? settle(reading, signal, align, typedRead)
+        : finish(reading, distinct, typedRead);
     },
     health(options) {
       if (closed) return Promise.resolve({ ok: false, latencyMs: 0, detail: 'closed' });

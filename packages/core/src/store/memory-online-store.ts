@@ -57,6 +57,7 @@ export function createMemoryOnlineStore(options: MemoryOnlineStoreOptions = {}):
   const driver: OnlineStoreDriver = {
     name: options.name ?? 'memory',
     capabilities,
+    settlesAtOnce: true,
     init: async () => {},
     write: async (rows) => writeRows(data, rows, clock.now()),
     async read(view, keys, features) {
