@@ -11,6 +11,8 @@ export interface CassandraNodeConfig {
   readonly seeds: string;
   /** The node's one token (`num_tokens: 1`), for an even ring; none lets Cassandra pick. */
   readonly initialToken?: string;
+  /** Server-side read and write request timeouts (Cassandra's defaults: 5 s and 2 s). */
+  readonly requestTimeoutMs?: number;
 }
 
 const SINGLE_NODE: CassandraNodeConfig = {
@@ -29,6 +31,10 @@ const SINGLE_NODE: CassandraNodeConfig = {
 export function cassandraYaml(dataDir: string, node: CassandraNodeConfig = SINGLE_NODE): string {
   const token =
     node.initialToken === undefined ? '' : `initial_token: ${node.initialToken}\nauto_bootstrap: false\n`;
+  const timeouts =
+    node.requestTimeoutMs === undefined
+      ? ''
+      : `read_request_timeout: ${node.requestTimeoutMs}ms\nwrite_request_timeout: ${node.requestTimeoutMs}ms\n`;
   return `# Written by tooling/services: a Cassandra node for tests, data wiped on every start of the service.
 cluster_name: ${node.clusterName}
 num_tokens: 1
@@ -65,7 +71,7 @@ memtable_heap_space: 64MiB
 memtable_offheap_space: 64MiB
 key_cache_size: 0MiB
 counter_cache_size: 0MiB
-`;
+${timeouts}`;
 }
 
 /** Logback config: warnings only (Cassandra's INFO output is large). */

@@ -1,8 +1,21 @@
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { cassandraPrerequisites, spawnCassandraNode, withCassandraClient } from './cassandra.ts';
 import { CASSANDRA_RING_HOSTS, type CassandraEndpoint, PORTS } from './endpoints.ts';
 import type { ServiceDefinition } from './service.ts';
 import { waitUntil } from './wait.ts';
+
+/** Resolves when a TCP connection to `host:port` opens (and closes it). */
+function tcpConnect(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host, port }, () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('error', reject);
+    socket.setTimeout(2000, () => socket.destroy(new Error('connect timeout')));
+  });
+}
 
 /** Evenly spaced Murmur3 tokens for three nodes (one token each). */
 const TOKENS = ['-9223372036854775808', '-3074457345618258603', '3074457345618258602'] as const;
@@ -41,9 +54,11 @@ async function probeRing(ring: CassandraEndpoint, timeoutMs: number): Promise<vo
 
 /**
  * A 3-node Cassandra 5.0 ring on 127.0.0.1, 127.0.0.2 and 127.0.0.3 (native port 19142 and storage port 17100 on
- * each address, JMX 17201-17203), one token each, seed 127.0.0.1. Nodes start one at a time (a node joining
- * while another bootstraps is refused), each with its own data, commit log and hints folders under
- * `.services/run/cassandra-ring/data/node-N` and a 768 MiB heap. Tests create keyspaces with replication
+ * each address, JMX 17201-17203), one token each, seed 127.0.0.1. The seed starts first; the two others join
+ * together once it gossips (with `auto_bootstrap: false`: a node joining while another *bootstraps* is
+ * refused, but these start empty and stream nothing). Each has its own data, commit log and hints folders under
+ * `.services/run/cassandra-ring/data/node-N` and a 768 MiB heap, request timeouts of 5 s (a busy 2-core machine
+ * must not turn a healthy write into a timeout), NODE_LOCAL reads allowed. Tests create keyspaces with replication
  * factor 3 and may kill a node (`signalServiceProcess`) and start it again (`restartServiceProcess`): its data
  * is kept, so it rejoins and receives its hints.
  */
@@ -61,38 +76,53 @@ export const cassandraRing: ServiceDefinition = {
   prerequisites: (toolbox, cacheDir) => cassandraPrerequisites('cassandra-ring', toolbox, cacheDir),
   async start(ctx) {
     const [seed] = CASSANDRA_RING_HOSTS;
-    for (const [i, address] of CASSANDRA_RING_HOSTS.entries()) {
-      const label = cassandraRingLabel(i + 1);
-      ctx.log(`starting ${label} on ${address}`);
-      await spawnCassandraNode(ctx, {
-        label,
-        configDir: join(ctx.paths.runDir, label),
-        dataDir: join(ctx.paths.dataDir, label),
+    const spawnNode = (i: number) =>
+      spawnCassandraNode(ctx, {
+        label: cassandraRingLabel(i + 1),
+        configDir: join(ctx.paths.runDir, cassandraRingLabel(i + 1)),
+        dataDir: join(ctx.paths.dataDir, cassandraRingLabel(i + 1)),
         heap: CASSANDRA_RING_HEAP,
-        unsafeSystem: false, // nodes are killed and restarted by tests: keep the schema durable
         jmxPort: PORTS.cassandraRingJmx[i] ?? PORTS.cassandraRingJmx[0] + i,
+        unsafeSystem: false, // nodes are killed and restarted by tests: keep the schema durable
+        // NODE_LOCAL reads (one node's own replica, nothing else): how a test proves a node that was down
+        // received its hints. Refused by default ("only for debugging purposes").
+        properties: ['-Dcassandra.enable_nodelocal_queries=true'],
+        ringDelayMs: 30_000,
         node: {
           clusterName: 'granary-ring',
-          address,
+          address: CASSANDRA_RING_HOSTS[i] ?? seed,
           storagePort: PORTS.cassandraRingStorage,
           nativePort: PORTS.cassandraRing,
           seeds: `${seed}:${PORTS.cassandraRingStorage}`,
           initialToken: TOKENS[i] ?? TOKENS[0],
+          requestTimeoutMs: 5000,
         },
       });
-      // One at a time: the next node may only join once this one is part of the ring.
-      await waitUntil(
-        `cassandra-ring ${label}`,
+    const ready = (i: number) =>
+      waitUntil(
+        `cassandra-ring ${cassandraRingLabel(i + 1)}`,
         () =>
           nodeReady(
-            `${address}:${PORTS.cassandraRing}`,
+            `${CASSANDRA_RING_HOSTS[i]}:${PORTS.cassandraRing}`,
             ctx.endpoints.cassandraRing.localDataCenter,
             5_000,
-            i,
+            0,
           ),
         { timeoutMs: NODE_START_MS, intervalMs: 500, abortReason: () => ctx.exited() },
       );
-    }
+    // The seed first, up to its gossip; then the two others together: they join with auto_bootstrap false
+    // (nothing to stream), which Cassandra allows concurrently, unlike bootstraps.
+    ctx.log('starting node-1 (seed) on 127.0.0.1');
+    await spawnNode(0);
+    await waitUntil('cassandra-ring seed gossip', () => tcpConnect(seed, PORTS.cassandraRingStorage), {
+      timeoutMs: NODE_START_MS,
+      intervalMs: 250,
+      abortReason: () => ctx.exited(),
+    });
+    ctx.log('starting node-2 and node-3 on 127.0.0.2 and 127.0.0.3');
+    await spawnNode(1);
+    await spawnNode(2);
+    await Promise.all([ready(0), ready(1), ready(2)]);
   },
   probe: (endpoints, { timeoutMs }) => probeRing(endpoints.cassandraRing, timeoutMs),
 };

@@ -59,6 +59,13 @@ export interface CassandraNodeSpec {
    * that is never killed and restarted: with it, a killed node forgets the schema it had. Default true.
    */
   readonly unsafeSystem?: boolean;
+  /**
+   * `-Dcassandra.ring_delay_ms`: also the longest a joining node waits for a seed's answer in its shadow round
+   * (with 0, a second node started on a busy machine fails with "Unable to gossip with any peers"). Default 0.
+   */
+  readonly ringDelayMs?: number;
+  /** More `-D` system properties. Default: none. */
+  readonly properties?: readonly string[];
 }
 
 /** Writes a node's config and spawns its CassandraDaemon (foreground, recorded by `ctx.spawn`). */
@@ -89,9 +96,10 @@ export async function spawnCassandraNode(ctx: StartContext, spec: CassandraNodeS
     '-Dcassandra-foreground=yes',
     ...(spec.unsafeSystem === false ? [] : ['-Dcassandra.unsafesystem=true']),
     '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-    '-Dcassandra.ring_delay_ms=0',
+    `-Dcassandra.ring_delay_ms=${spec.ringDelayMs ?? 0}`,
     '-Dcassandra.superuser_setup_delay_ms=0',
     `-Dcassandra.jmx.local.port=${spec.jmxPort}`,
+    ...(spec.properties ?? []),
     '-Djava.net.preferIPv4Stack=true',
     '-Djdk.attach.allowAttachSelf=true',
     '-Djava.awt.headless=true',

@@ -12,6 +12,8 @@ import { MOTO_VERSION } from './versions.ts';
 
 /** Every package of moto's environment, pinned (`pip freeze` of `moto[server]==MOTO_VERSION`). */
 const REQUIREMENTS = fileURLToPath(new URL('../moto-requirements.txt', import.meta.url));
+/** moto's server, one request at a time (see the script for why). */
+const LAUNCHER = fileURLToPath(new URL('../moto-serial.py', import.meta.url));
 const PYTHON_INSTALL = 'apt-get install python3 python3-venv (Python 3.9 or newer, with its venv module)';
 
 /** `.services/cache/venv-moto-<version>-<hash of the requirements>`: a new pin set gets a new venv. */
@@ -26,8 +28,8 @@ const ready = (venv: string) => existsSync(join(venv, '.complete'));
 
 /**
  * Creates the venv once (under a machine-wide lock, built aside and renamed into place, so concurrent starts and
- * an interrupted install never leave a half-made one) and returns its Python, which runs `-m moto.server`
- * (the `moto_server` script would name the build folder in its shebang).
+ * an interrupted install never leave a half-made one) and returns its Python, which runs `moto-serial.py`
+ * (a `moto_server` script installed there would name the build folder in its shebang).
  */
 async function ensureMoto(toolbox: Toolbox, cacheDir: string, log: (m: string) => void): Promise<string> {
   const venv = motoVenv(cacheDir);
@@ -59,7 +61,10 @@ async function ensureMoto(toolbox: Toolbox, cacheDir: string, log: (m: string) =
   });
 }
 
-/** moto's DynamoDB (`python -m moto.server`, in memory) on 18100, from a pinned venv under `.services/cache/`. */
+/**
+ * moto's DynamoDB (in memory) on 18100, from a pinned venv under `.services/cache/`, serving one request at a
+ * time (`moto-serial.py`: moto's threaded server lets concurrent conditional writes race).
+ */
 export const moto: ServiceDefinition = {
   name: 'moto',
   startTimeoutMs: 30_000,
@@ -71,7 +76,7 @@ export const moto: ServiceDefinition = {
   },
   async start(ctx) {
     const python = await ensureMoto(ctx.toolbox, ctx.cacheDir, ctx.log);
-    await ctx.spawn('moto', python, ['-m', 'moto.server', '-H', LOCALHOST, '-p', String(PORTS.moto)]);
+    await ctx.spawn('moto', python, [LAUNCHER, LOCALHOST, String(PORTS.moto)]);
   },
   probe: (endpoints, { timeoutMs }) => probeDynamo(endpoints.moto, timeoutMs),
 };
