@@ -1,6 +1,9 @@
 /**
  * Cassandra adapter benchmark: reads of 100 keys x 20 features through @granary/cassandra against the same
- * single-partition queries issued with the raw cassandra-driver, on the same server, in the same run.
+ * single-partition queries issued with the raw cassandra-driver, on the same server, in the same run; and
+ * writes of 20-feature rows through @granary/cassandra (layout v2: `SET ties = {value}`) against the raw
+ * driver writing layout v1's single value cell (`SET value = ?`) the same way (one unlogged single-partition
+ * batch per row, 32 in flight), rounds alternating.
  *
  *   pnpm --filter @granary/cassandra build && node tooling/bench/src/adapters/cassandra.ts
  *
@@ -11,12 +14,15 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHistogram, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createCassandraOnlineStore } from '@granary/cassandra';
+import { createCassandraOnlineStore, writeTimestamp } from '@granary/cassandra';
 import {
   defineEntity,
   defineFeatureView,
   encodeEntityKey,
+  encodeValue,
   type FeatureInput,
+  type FeatureView,
+  type OnlineStore,
   type WriteRow,
 } from '@granary/core';
 import { ensureServices } from '@granary/services';
@@ -54,6 +60,13 @@ export interface CassandraBenchResult {
   readonly granary: VariantResult;
   /** granary p50 / raw p50, and raw throughput / granary throughput. */
   readonly overhead: { readonly p50Ratio: number; readonly throughputRatio: number };
+  /** Rows (20 cells each) written per second: raw layout v1 and @granary/cassandra, and v1 / granary. */
+  readonly writes: {
+    readonly rowsPerRound: number;
+    readonly rawV1RowsPerSecond: number;
+    readonly granaryRowsPerSecond: number;
+    readonly throughputRatio: number;
+  };
 }
 
 const FEATURES: FeatureInput[] = [
@@ -109,6 +122,78 @@ function summarize(samples: readonly Sample[]): VariantResult {
     keysPerSecond: Math.round((reads * keysPerRead) / elapsed),
     p50Ms: round(histogram.percentile(50) / 1000),
     p99Ms: round(histogram.percentile(99) / 1000),
+  };
+}
+
+/**
+ * Write throughput of the current layout against layout v1, same rows, same server, rounds alternating: the
+ * raw driver writes v1's value cell into a v1 table exactly as @granary/cassandra 0.x did; the store writes
+ * v2. Each round writes every row again with a newer event time (overwrites, as in production).
+ */
+async function compareWrites(args: {
+  raw: cassandra.Client;
+  store: OnlineStore;
+  view: FeatureView;
+  rows: readonly WriteRow[];
+  table: string;
+  rounds: number;
+}): Promise<CassandraBenchResult['writes']> {
+  const { raw, store, view, table } = args;
+  const v1 = `${KEYSPACE}.${table}_v1`;
+  await raw.execute(
+    `CREATE TABLE IF NOT EXISTS ${v1} (view_name text, entity_key blob, feature text, value blob, ` +
+      'written_at timestamp, PRIMARY KEY ((view_name, entity_key), feature))',
+  );
+  const update =
+    `UPDATE ${v1} USING TIMESTAMP ? AND TTL ? SET value = ?, written_at = toTimestamp(now()) ` +
+    'WHERE view_name = ? AND entity_key = ? AND feature = ?';
+  const options = {
+    prepare: true,
+    consistency: cassandra.types.consistencies.localQuorum,
+    isIdempotent: true,
+    logged: false,
+  };
+  const ttl = Math.ceil(view.retentionMs / 1000) + 1;
+  const rawV1 = async (rows: readonly WriteRow[]) => {
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length) {
+        const row = rows[next++] as WriteRow;
+        const key = Buffer.from(encodeEntityKey(view.entity, row.key));
+        const queries = Object.entries(row.values).map(([feature, value]) => {
+          const type = view.featuresByName.get(feature)?.type ?? 'bytes';
+          const bytes = encodeValue(type, value);
+          const ts = writeTimestamp(row.eventTime, type, bytes);
+          return { query: update, params: [ts, ttl, Buffer.from(bytes), view.name, key, feature] };
+        });
+        await raw.batch(queries, options);
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, worker));
+  };
+  const granary = async (rows: readonly WriteRow[]) => {
+    for (let i = 0; i < rows.length; i += 1000) await store.write(rows.slice(i, i + 1000));
+  };
+  const timed = async (fn: (rows: readonly WriteRow[]) => Promise<void>, rows: readonly WriteRow[]) => {
+    const started = performance.now();
+    await fn(rows);
+    return (performance.now() - started) / 1000;
+  };
+  const at = (round: number) =>
+    args.rows.map((r) => ({ ...r, eventTime: r.eventTime + 60_000 * (round + 1) }));
+  await timed(rawV1, at(0).slice(0, 500)); // warm-up: prepare, JIT
+  let rawSeconds = 0;
+  let granarySeconds = 0;
+  for (let round = 1; round <= args.rounds; round++) {
+    rawSeconds += await timed(rawV1, at(round));
+    granarySeconds += await timed(granary, at(round));
+  }
+  const total = args.rows.length * args.rounds;
+  return {
+    rowsPerRound: args.rows.length,
+    rawV1RowsPerSecond: Math.round(total / rawSeconds),
+    granaryRowsPerSecond: Math.round(total / granarySeconds),
+    throughputRatio: Math.round((rawSeconds === 0 ? 0 : granarySeconds / rawSeconds) * 100) / 100,
   };
 }
 
@@ -171,8 +256,8 @@ export async function run(options: BenchOptions = {}): Promise<CassandraBenchRes
     const pick = () =>
       Array.from({ length: settings.keysPerRead }, () => keys[Math.floor(random() * keys.length)]!);
     const query =
-      `SELECT feature, value, WRITETIME(value) AS write_time, written_at FROM ${KEYSPACE}.${table} ` +
-      'WHERE view_name = ? AND entity_key = ? AND feature IN ?';
+      'SELECT feature, ties, WRITETIME(ties) AS tie_times, value, WRITETIME(value) AS write_time, written_at ' +
+      `FROM ${KEYSPACE}.${table} WHERE view_name = ? AND entity_key = ? AND feature IN ?`;
     const execution = {
       prepare: true,
       consistency: cassandra.types.consistencies.localQuorum,
@@ -200,6 +285,7 @@ export async function run(options: BenchOptions = {}): Promise<CassandraBenchRes
     }
     const rawResult = summarize(rawSamples);
     const granaryResult = summarize(granarySamples);
+    const writes = await compareWrites({ raw, store, view, rows, table, rounds: settings.rounds });
     const result: CassandraBenchResult = {
       benchmark: 'cassandra-adapter',
       date: new Date().toISOString(),
@@ -217,6 +303,7 @@ export async function run(options: BenchOptions = {}): Promise<CassandraBenchRes
         p50Ratio: Math.round((granaryResult.p50Ms / rawResult.p50Ms) * 100) / 100,
         throughputRatio: Math.round((rawResult.readsPerSecond / granaryResult.readsPerSecond) * 100) / 100,
       },
+      writes,
     };
     const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'results');
     mkdirSync(dir, { recursive: true });
@@ -227,6 +314,7 @@ export async function run(options: BenchOptions = {}): Promise<CassandraBenchRes
     return result;
   } finally {
     await raw.execute(`DROP TABLE IF EXISTS ${KEYSPACE}.${table}`).catch(() => {});
+    await raw.execute(`DROP TABLE IF EXISTS ${KEYSPACE}.${table}_v1`).catch(() => {});
     await store.close();
     await raw.shutdown();
   }
