@@ -71,16 +71,19 @@ async function cmdStatus(names: ServiceName[], json: boolean): Promise<number> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }
-  const lines = [`${pad('SERVICE', 18)}${pad('STATE', 20)}${pad('PIDS', 22)}${pad('PORTS', 24)}URL`];
+  const rows = [['SERVICE', 'STATE', 'PIDS', 'PORTS', 'URL']];
   for (const name of names) {
     const s = result[name];
     if (!s) continue;
     const external = s.external ? ' (external)' : '';
     const state = s.healthy ? `healthy${external}` : s.running || s.external ? `DOWN${external}` : 'stopped';
-    lines.push(
-      `${pad(name, 18)}${pad(state, 20)}${pad(s.pids.join(',') || '-', 22)}${pad(s.ports.join(','), 24)}${s.url}`,
-    );
+    rows.push([name, state, s.pids.join(',') || '-', s.ports.join(','), s.url]);
   }
+  // Columns as wide as their longest cell (a 6-node cluster lists six pids and ports).
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)) + 2) ?? [];
+  const lines = rows.map((r) =>
+    r.map((cell, c) => (c < r.length - 1 ? pad(cell, widths[c] ?? 0) : cell)).join(''),
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
