@@ -13,6 +13,7 @@ import {
   type FailedOp,
   failureWindow,
   finalCheck,
+  type Ledger,
   type ObservedValue,
   startWorkload,
   type WorkloadTarget,
@@ -100,13 +101,7 @@ it('ring of 3 at LOCAL_QUORUM: one node down goes on, two down is typed UNAVAILA
   // Two nodes down: no quorum. Failures are typed; Unavailable once the coordinator has convicted both.
   const kill2 = ledger.now();
   await killNode(2);
-  const deadline = Date.now() + 120_000;
-  while (!since(workload.failures(), kill2).some((f) => f.code === 'STORE_UNAVAILABLE')) {
-    if (Date.now() > deadline) throw new Error('no STORE_UNAVAILABLE within 120 s of the second node loss');
-    await sleep(200);
-  }
-  const unavailableAt =
-    since(workload.failures(), kill2).find((f) => f.code === 'STORE_UNAVAILABLE')?.endedAt ?? 0;
+  const unavailableAt = await firstUnavailable(() => since(workload.failures(), kill2));
   await sleep(2000);
   const twoDown = since(workload.failures(), kill2);
 
@@ -120,23 +115,11 @@ it('ring of 3 at LOCAL_QUORUM: one node down goes on, two down is typed UNAVAILA
   const report = await workload.stop();
   const recovery = failureWindow(report.failures, back);
 
-  const hintsDeadline = Date.now() + 180_000;
-  let hints = [await pendingHints(1), await pendingHints(2), await pendingHints(3)];
-  while (hints.some((h) => h > 0) && Date.now() < hintsDeadline) {
-    await sleep(1000);
-    hints = [await pendingHints(1), await pendingHints(2), await pendingHints(3)];
-  }
+  const hints = await hintsDelivered();
   const quorum = await finalCheck(ledger, keys, cellOf, async (ks) =>
     (await store.read(view.name, ks, ['v'])).map((r) => observed(r.v)),
   );
-  // Each node's own replica (NODE_LOCAL): node 3 was down through the writes of both outages.
-  const local = await Promise.all(
-    [1, 2, 3].map((n) =>
-      finalCheck(ledger, keys, cellOf, async (ks) =>
-        (await readNodeLocal(n, table, view, ks, 'v')).map(observed),
-      ),
-    ),
-  );
+  const local = await replicaChecks(ledger, table);
   const lost = quorum.length;
   console.info(
     `[cassandra-ring] one node down: ${oneDown.length} failures after the driver saw it down ` +
@@ -158,6 +141,40 @@ it('ring of 3 at LOCAL_QUORUM: one node down goes on, two down is typed UNAVAILA
     'a replica misses acknowledged writes after hinted handoff',
   ).toEqual([[], [], []]);
 });
+
+/** Waits (at most 120 s) for the first STORE_UNAVAILABLE among `failures()`; returns when it ended. */
+async function firstUnavailable(failures: () => readonly FailedOp[]): Promise<number> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const hit = failures().find((f) => f.code === 'STORE_UNAVAILABLE');
+    if (hit) return hit.endedAt;
+    if (Date.now() > deadline) throw new Error('no STORE_UNAVAILABLE within 120 s of the second node loss');
+    await sleep(200);
+  }
+}
+
+/** Waits (at most 180 s) until no node holds hints for another; returns the hints left per node. */
+async function hintsDelivered(): Promise<number[]> {
+  const deadline = Date.now() + 180_000;
+  const count = async () => [await pendingHints(1), await pendingHints(2), await pendingHints(3)];
+  let hints = await count();
+  while (hints.some((h) => h > 0) && Date.now() < deadline) {
+    await sleep(1000);
+    hints = await count();
+  }
+  return hints;
+}
+
+/** Each node's own replica (NODE_LOCAL) against the ledger: node 3 was down through both outages' writes. */
+function replicaChecks(ledger: Ledger, table: string) {
+  return Promise.all(
+    [1, 2, 3].map((n) =>
+      finalCheck(ledger, keys, cellOf, async (ks) =>
+        (await readNodeLocal(n, table, view, ks, 'v')).map(observed),
+      ),
+    ),
+  );
+}
 
 function countCodes(failures: readonly FailedOp[]): Record<string, number> {
   const out: Record<string, number> = {};
