@@ -1,6 +1,7 @@
 // The whole test run, as `npm test` / `pnpm test` / .ci/run call it (through run.mjs, on Node >= 22):
 // start the real services the integration suites need, then lint, typecheck, build, publint and test every
-// package through turbo, then stop the services this run started (those already running are left alone).
+// package through turbo, then the packaging check, then stop the services this run started (those already
+// running are left alone).
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,5 +100,7 @@ if (code === 0)
     '--concurrency=2',
     ...extra,
   ]);
+// The packages as an npm user meets them (tooling/packaging): packed, installed with npm, examples run.
+if (code === 0) code = run(process.execPath, [join(ROOT, 'tooling', 'packaging', 'src', 'cli.ts')]);
 if (startedHere.length > 0) run(process.execPath, [SERVICES_CLI, 'down', ...startedHere]);
 process.exit(code);
