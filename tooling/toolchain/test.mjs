@@ -1,9 +1,10 @@
 // The whole test run, as `npm test` / `pnpm test` / .ci/run call it (through run.mjs, on Node >= 22), in two
 // phases: (1) the suite: start the real services the integration suites need, then lint, typecheck, build,
-// publint and test every package through turbo; (2) the topology tests: the production-shaped Redis Cluster
-// (3 masters + 3 replicas) and Cassandra ring (3 nodes, RF 3), started here, each package's `test:topology`
-// one package at a time (failover, resharding, node loss). Then it stops the services this run started (those
-// already running are left alone). GRANARY_TEST_PHASES picks phases (`pnpm test:topology`: topology only).
+// publint and test every package through turbo, then the packaging check (tooling/packaging); (2) the
+// topology tests: the production-shaped Redis Cluster (3 masters + 3 replicas) and Cassandra ring (3 nodes,
+// RF 3), started here, each package's `test:topology` one package at a time (failover, resharding, node loss).
+// Then it stops the services this run started (those already running are left alone). GRANARY_TEST_PHASES
+// picks phases (`pnpm test:topology`: topology only).
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +111,8 @@ if (phases.includes('suite')) {
       '--concurrency=2',
       ...extra,
     ]);
+  // The packages as an npm user meets them (tooling/packaging): packed, installed with npm, examples run.
+  if (code === 0) code = run(process.execPath, [join(ROOT, 'tooling', 'packaging', 'src', 'cli.ts')]);
 }
 // Started only now: three Cassandra JVMs and six Redis nodes would slow the suite down on two cores.
 if (code === 0 && phases.includes('topology')) code = up(topologyServices);
