@@ -17,6 +17,7 @@ import { createPopulationStatsProvider } from './engine/population-stats.js';
 import { servedLogOptionsFrom } from './engine/served-log-options.js';
 import { type AppContext, createApp, type GranaryApp } from './http/create-app.js';
 import { createLogger } from './http/create-logger.js';
+import type { HttpTimeouts } from './http/http-timeouts.js';
 import { loadServerRegistry } from './registry/load-server-registry.js';
 import { createStore } from './store/create-store.js';
 import { createPromMetricsRecorder } from './telemetry/prom-metrics-recorder.js';
@@ -41,6 +42,8 @@ export interface GranaryServerOptions {
    * `engine.populationStats` or `servedLog` (which are then not created). Default: none.
    */
   engineOptions?: Partial<FeatureServerOptions>;
+  /** Connection and request time limits of the HTTP server. Default: `HTTP_TIMEOUT_DEFAULTS`. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 /** A running (or ready to run) reference server. */
@@ -170,6 +173,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
     verifier,
     demo,
     lifecycle,
+    ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
     limits: {
       maxFeatures: config.server.maxFeaturesPerRequest,
       maxEntities: config.engine.maxEntitiesPerRequest,
