@@ -9,7 +9,7 @@ const DEADLINE_VALUE = new RegExp(DEADLINE_HEADER_PATTERN);
 /**
  * The deadline of a request, in ms: the smallest of the `x-granary-deadline-ms` header and the body's
  * `deadlineMs`, capped at `maxMs`; `undefined` when neither is given (the engine's default applies).
- * A header that does not match {@link DEADLINE_HEADER_PATTERN} (a positive decimal) is a 400 naming it.
+ * A header that does not match {@link DEADLINE_HEADER_PATTERN} (a positive number) is a 400 naming it.
  */
 export function requestDeadline(
   header: string | string[] | undefined,
@@ -23,7 +23,7 @@ export function requestDeadline(
       throw new ApiError(
         400,
         'VALIDATION_FAILED',
-        `headers.${DEADLINE_HEADER}: must be a positive decimal number of ms (e.g. 50 or 12.5)`,
+        `headers.${DEADLINE_HEADER}: must be a positive number of ms (e.g. 50 or 12.5)`,
         `headers.${DEADLINE_HEADER}`,
       );
     }

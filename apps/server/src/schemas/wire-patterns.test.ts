@@ -143,14 +143,31 @@ describe('DEADLINE_HEADER_PATTERN', () => {
         fc.string({ unit: fc.constantFrom('0', '0', '1', '9'), maxLength: 17 }),
         fc.constantFrom('', '.', 'e', '-', ' '),
         fc.string({ unit: fc.constantFrom('0', '0', '5'), maxLength: 31 }),
+        fc.constantFrom('', 'e-99', 'e+99', 'e5', 'e-400', 'e400'),
       )
-      .map(([a, dot, b]) => `${a}${dot}${b}`);
+      .map(([a, dot, b, exp]) => `${a}${dot}${b}${exp}`);
     fc.assert(
       fc.property(header, (s) => !re.test(s) || (Number(s) > 0 && Number.isFinite(Number(s)))),
       { seed, numRuns: runs },
     );
-    for (const ok of ['50', '49.9981', '0.5', '05', '1000000']) expect(re.test(ok), ok).toBe(true);
-    for (const bad of ['0', '0.000', '', '-5', '1e3', '.5', '5.', ' 5', 'soon', '5, 6']) {
+    for (const n of [50, 49.9981, 0.5, 1.2345678901234567, 0.1234567890123456, 1.5e-7, 1e21, 7]) {
+      expect(re.test(String(n)), String(n)).toBe(true);
+    }
+    for (const ok of ['05', '1e3', '0.5e-99']) expect(re.test(ok), ok).toBe(true);
+    for (const bad of [
+      '0',
+      '0.000',
+      '0e5',
+      '',
+      '-5',
+      '1e999',
+      '.5',
+      '5.',
+      ' 5',
+      'soon',
+      '5, 6',
+      'Infinity',
+    ]) {
       expect(re.test(bad), bad).toBe(false);
     }
   });

@@ -16,12 +16,13 @@ export const WIRE_TIME_PATTERN =
 export const MAX_WIRE_TIME_MS = 8.64e15;
 
 /**
- * The `x-granary-deadline-ms` header: a positive decimal number of ms, at most 15 digits before and 15 after
- * the point (`50`, `49.9981`, `0.5`; no sign, exponent or spaces), so it never reads as 0 or Infinity. Values
- * above the server's maximum are capped.
+ * The `x-granary-deadline-ms` header: a positive number of ms as JavaScript's `String(number)` writes one
+ * (`50`, `49.99812345678901`, `0.5`, `1e-7`): at most 15 digits before the point and 20 after, a non-zero digit
+ * somewhere, an optional exponent of at most two digits; no sign or spaces. So it never reads as 0 or Infinity.
+ * Values above the server's maximum are capped.
  */
 export const DEADLINE_HEADER_PATTERN =
-  '^(?:0{0,15}[1-9][0-9]{0,14}(?:\\.[0-9]{1,15})?|0{1,15}\\.[0-9]{0,14}[1-9][0-9]{0,14})$';
+  '^(?:0{0,15}[1-9][0-9]{0,14}(?:\\.[0-9]{1,20})?|0{1,15}\\.[0-9]{0,20}[1-9][0-9]{0,20})(?:e[-+]?[0-9]{1,2})?$';
 
 /** Base64 (standard or URL-safe alphabet, optional padding), as @granary/core reads bytes join keys and values. */
 export const BASE64_PATTERN = '^[A-Za-z0-9+/_-]*={0,2}$';
