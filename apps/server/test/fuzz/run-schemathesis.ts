@@ -72,7 +72,13 @@ export async function runSchemathesis(options: FuzzRunOptions): Promise<FuzzResu
       const child = spawn(options.python, args, {
         // Schemathesis keeps a .schemathesis/ cache in its working directory: keep it out of the checkout.
         cwd: reportDir,
-        env: { ...process.env, SCHEMATHESIS_HOOKS: 'granary_hooks', PYTHONPATH: HOOKS_DIR },
+        // No __pycache__ beside the hooks module in the checkout.
+        env: {
+          ...process.env,
+          SCHEMATHESIS_HOOKS: 'granary_hooks',
+          PYTHONPATH: HOOKS_DIR,
+          PYTHONDONTWRITEBYTECODE: '1',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let text = '';
