@@ -21,6 +21,7 @@ import type { ServerConfig } from './config/server-config.js';
 import { createDemoFeed, type DemoFeed } from './demo/demo-feed.js';
 import { type AppContext, createApp, type GranaryApp } from './http/create-app.js';
 import { createLogger } from './http/create-logger.js';
+import type { HttpTimeouts } from './http/http-timeouts.js';
 import { loadServerRegistry } from './registry/load-server-registry.js';
 
 /** Options of {@link createGranaryServer}. */
@@ -43,6 +44,8 @@ export interface GranaryServerOptions {
    * `engine.populationStats` or `servedLog` (which are then not created). Default: none.
    */
   engineOptions?: Partial<FeatureServerOptions>;
+  /** Connection and request time limits of the HTTP server. Default: `HTTP_TIMEOUT_DEFAULTS`. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 /** A running (or ready to run) reference server. */
@@ -156,6 +159,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
     verifier,
     demo,
     lifecycle,
+    ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
     limits: {
       maxFeatures: config.server.maxFeaturesPerRequest,
       maxEntities: config.engine.maxEntitiesPerRequest,
