@@ -11,7 +11,7 @@ import { runAudit } from './audit/run-audit.js';
 import type { AuditorConfig } from './config/auditor-config.js';
 import { AUDIT_REPORT_SCHEMA_VERSION, type AuditReport } from './report/report.js';
 import { findBreaches } from './report/thresholds.js';
-import { validateSegmentRule } from './rules/segment-rule.js';
+import { type Experiment, validateSegmentRule } from './rules/segment-rule.js';
 import { auditServedLog } from './served-log/audit-served-log.js';
 import { publishStats } from './stats/publish-stats.js';
 import type { AuditStores } from './stores.js';
@@ -31,6 +31,11 @@ export function checkExperiments(config: AuditorConfig, registry: Registry, file
       throw error;
     }
   });
+}
+
+/** The experiments of a config, their rules checked by {@link checkExperiments} before a run. */
+export function experimentsOf(config: AuditorConfig): Experiment[] {
+  return config.experiments.map((e) => ({ name: e.name, rule: e.rule as Experiment['rule'] }));
 }
 
 /** Options of {@link runAuditJob}. */
@@ -56,12 +61,12 @@ export async function runAuditJob(options: AuditJobOptions): Promise<AuditReport
     ...(config.audit.views ? { views: config.audit.views } : {}),
     sampleSize: config.audit.sampleSize,
     seed: config.audit.seed,
-    allowedLagMs: config.audit.allowedLagMs,
+    allowedLagMs: config.audit.allowedLag,
     time: config.audit.time ?? startedAt,
     scanOnline: config.audit.scanOnline,
     scanLimit: config.audit.scanLimit,
     floatTolerance: tolerance,
-    experiments: config.experiments,
+    experiments: experimentsOf(config),
     clock,
     ...(signal ? { signal } : {}),
   });
@@ -88,7 +93,7 @@ export async function runAuditJob(options: AuditJobOptions): Promise<AuditReport
         path: config.stats.publish,
         ...(config.audit.views ? { views: config.audit.views } : {}),
         time: audit.auditTime,
-        windowMs: config.stats.windowMs,
+        windowMs: config.stats.window,
         per: config.stats.per,
         ...(config.stats.quantiles ? { quantiles: config.stats.quantiles } : {}),
         ...(signal ? { signal } : {}),

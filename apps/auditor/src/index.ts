@@ -1,10 +1,10 @@
 export { type RepairOptions, repairDrift } from './audit/repair.js';
 export { type AuditResult, type RunAuditOptions, runAudit, type ViewData } from './audit/run-audit.js';
 export { smape } from './audit/smape.js';
-export { type AuditJobOptions, checkExperiments, runAuditJob } from './audit-job.js';
+export { type AuditJobOptions, checkExperiments, experimentsOf, runAuditJob } from './audit-job.js';
+export { FLAGS, helpText } from './cli/flags.js';
 export { type CliIo, EXIT, runCli } from './cli/run-cli.js';
-export type { AuditorConfig } from './config/auditor-config.js';
-export { type LoadConfigOptions, loadConfig } from './config/load-config.js';
+export { AUDITOR_CONFIG, AUDITOR_CONFIG_SCHEMA, type AuditorConfig } from './config/auditor-config.js';
 export { renderJson, renderMarkdown, renderText } from './report/render-report.js';
 export * from './report/report.js';
 export { DEFAULT_THRESHOLDS, findBreaches, type Thresholds } from './report/thresholds.js';

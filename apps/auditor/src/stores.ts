@@ -1,6 +1,6 @@
-import { createMemoryOnlineStore, type OfflineStore, type OnlineStore, type Registry } from '@granary/core';
+import { createStoreFromConfig, definedOnly } from '@granary/config';
+import type { OfflineStore, OnlineStore, Registry } from '@granary/core';
 import { createDuckDbOfflineStore } from '@granary/duckdb';
-import { createRedisOnlineStore } from '@granary/redis';
 import type { AuditorConfig } from './config/auditor-config.js';
 
 /** The stores an audit reads and repairs. */
@@ -9,34 +9,22 @@ export interface AuditStores {
   readonly offline: OfflineStore;
 }
 
-/** Creates (and initialises) the online store named by the config. */
+/** Creates (and initialises) the online store the `store` section names: any of the five. */
 export async function createOnlineStoreFromConfig(
   config: AuditorConfig,
   registry: Registry,
 ): Promise<OnlineStore> {
-  const r = config.online.redis;
-  const online =
-    config.online.type === 'memory'
-      ? createMemoryOnlineStore()
-      : createRedisOnlineStore({
-          ...(r.url ? { url: r.url } : {}),
-          ...(r.cluster ? { cluster: { nodes: [...r.cluster] } } : {}),
-          keyPrefix: r.keyPrefix,
-          timeoutMs: r.timeoutMs,
-        });
-  await online.init([...registry.views.values()]);
+  const online = await createStoreFromConfig(config.store);
+  try {
+    await online.init([...registry.views.values()]);
+  } catch (error) {
+    await online.close().catch(() => {});
+    throw error;
+  }
   return online;
 }
 
-/** Creates the DuckDB offline store named by the config. */
+/** Creates the DuckDB offline store named by the config (its own defaults for what is left unset). */
 export function createOfflineStoreFromConfig(config: AuditorConfig): OfflineStore {
-  const o = config.offline;
-  return createDuckDbOfflineStore({
-    ...(o.root ? { root: o.root } : {}),
-    pathPattern: o.pathPattern,
-    paths: o.paths,
-    eventTimestampColumn: o.eventTimestampColumn,
-    hivePartitioning: o.hivePartitioning,
-    setup: o.setup,
-  });
+  return createDuckDbOfflineStore(definedOnly({ ...config.offline }));
 }

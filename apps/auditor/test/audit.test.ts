@@ -1,24 +1,25 @@
 import { join } from 'node:path';
+import { loadConfig } from '@granary/config';
 import { type OfflineStore, type OnlineStore, readEntities } from '@granary/core';
 import { createDuckDbOfflineStore } from '@granary/duckdb';
+import { storeMatrix } from '@granary/store-matrix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repairDrift } from '../src/audit/repair.js';
 import { runAudit } from '../src/audit/run-audit.js';
+import { AUDITOR_CONFIG } from '../src/config/auditor-config.js';
 import type { Experiment } from '../src/rules/segment-rule.js';
+import { createOnlineStoreFromConfig } from '../src/stores.js';
 import {
   ALLOWED_LAG,
   AUDIT_TIME,
   DRIFT,
-  deletePrefix,
   eventTime,
   eventValues,
   keyOf,
   MIN,
   onlineWrites,
-  redisStore,
   registry,
   USERS,
-  uniquePrefix,
   writeOfflineData,
 } from './helpers/fixture.js';
 
@@ -38,39 +39,51 @@ const experiment: Experiment = {
   },
 };
 
-let online: OnlineStore;
+// The drift-injection test runs on each store of the shared matrix: the same writes, the same findings.
+const matrix = storeMatrix('auditor');
 let offline: OfflineStore;
 let cleanup: () => Promise<void>;
-const prefix = uniquePrefix('audit');
 
 beforeAll(async () => {
   const data = await writeOfflineData(DRIFT);
   cleanup = data.cleanup;
   offline = createDuckDbOfflineStore({ root: join(data.dir, 'data') });
-  online = await redisStore(prefix);
-  await online.write(onlineWrites(DRIFT));
 });
 afterAll(async () => {
-  await online?.close();
   await offline?.close();
-  await deletePrefix(prefix);
   await cleanup?.();
+  for (const entry of matrix) await entry.cleanup();
 });
 
-const audit = (extra: Partial<Parameters<typeof runAudit>[0]> = {}) =>
-  runAudit({
-    registry,
-    online,
-    offline,
-    sampleSize: 1000,
-    seed: 1,
-    time: AUDIT_TIME,
-    allowedLagMs: ALLOWED_LAG,
-    experiments: [experiment],
-    ...extra,
+describe.each(matrix)('audit against $type and Parquet with injected drift', (entry) => {
+  let online: OnlineStore;
+
+  beforeAll(async () => {
+    // The store the auditor's own config names, created and initialised by the auditor's factory.
+    const { config } = loadConfig(AUDITOR_CONFIG, {
+      object: { registry: { path: 'registry.yaml' }, store: entry.store },
+      env: entry.env,
+    });
+    online = await createOnlineStoreFromConfig(config, registry);
+    await online.write(onlineWrites(DRIFT));
+  });
+  afterAll(async () => {
+    await online?.close();
   });
 
-describe('audit against Redis and Parquet with injected drift', () => {
+  const audit = (extra: Partial<Parameters<typeof runAudit>[0]> = {}) =>
+    runAudit({
+      registry,
+      online,
+      offline,
+      sampleSize: 1000,
+      seed: 1,
+      time: AUDIT_TIME,
+      allowedLagMs: ALLOWED_LAG,
+      experiments: [experiment],
+      ...extra,
+    });
+
   it('finds exactly the dropped updates and the lagging partition, and nothing for reordered updates', async () => {
     const result = await audit();
     expect(result.truthTime).toBe(AUDIT_TIME - ALLOWED_LAG);

@@ -1,3 +1,9 @@
+import {
+  createKafkaClient,
+  createStoreFromConfig,
+  definedOnly as defined,
+  redactConfig,
+} from '@granary/config';
 import { ConfigError, loadRegistryFile, type OnlineStore, type Registry } from '@granary/core';
 import {
   createHeartbeatProducer,
@@ -5,14 +11,12 @@ import {
   type HeartbeatProducer,
   type KafkaMaterializer,
 } from '@granary/kafka';
+import { createPrometheusRecorder } from '@granary/prometheus';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry as PromRegistry } from 'prom-client';
-import { type ConsumerConfig, redactConfig } from './config.js';
+import { CONSUMER_CONFIG_SCHEMA, type ConsumerConfig } from './consumer-config.js';
 import { createHttpServer } from './http-server.js';
-import { createKafkaClient } from './kafka-client.js';
-import { createPromMetricsRecorder } from './prom-metrics-recorder.js';
-import { createStore } from './store-factory.js';
 
 /** The running consumer: materializer, heartbeat producer, HTTP endpoints. */
 export interface ConsumerApp {
@@ -23,6 +27,8 @@ export interface ConsumerApp {
   /** Settles when kafkajs gave up (a crash it will not restart from). */
   readonly fatal: Promise<unknown>;
   readonly materializer: KafkaMaterializer;
+  /** The store it writes (the materializer initialises it on start). */
+  readonly store: OnlineStore;
 }
 
 /** The topics of the views: `kafka.topics`, else every distinct `source.topic` of the registry. */
@@ -43,13 +49,17 @@ export function topicsOf(config: ConsumerConfig, registry: Registry): string[] {
 
 /** Wires the consumer from its configuration. Throws a ConfigError for a bad registry or topic list. */
 export async function createConsumerApp(config: ConsumerConfig, logger: Logger): Promise<ConsumerApp> {
-  const registry = await loadRegistryFile(config.registry);
+  const registry = await loadRegistryFile(config.registry.path);
   const topics = topicsOf(config, registry);
   const promRegistry = new PromRegistry();
   collectDefaultMetrics({ register: promRegistry });
-  const metrics = createPromMetricsRecorder(promRegistry);
-  const kafka = createKafkaClient(config, logger);
-  const store: OnlineStore = createStore(config.store);
+  const metrics = createPrometheusRecorder({ registry: promRegistry });
+  const kafka = await createKafkaClient(config.kafka, {
+    logger: logger.child({ component: 'kafkajs' }),
+    // kafkajs INFO is chatty (every join, every commit); it is debug for us.
+    verbose: config.log.level === 'debug' || config.log.level === 'trace',
+  });
+  const store: OnlineStore = await createStoreFromConfig(config.store);
   let onFatal: (error: unknown) => void = () => {};
   const fatal = new Promise<unknown>((resolve) => {
     onFatal = resolve;
@@ -62,16 +72,18 @@ export async function createConsumerApp(config: ConsumerConfig, logger: Logger):
     groupId: config.kafka.groupId,
     topics,
     deadLetterTopic: config.kafka.deadLetterTopic,
-    fromBeginning: c.fromBeginning,
-    writeBatchSize: c.writeBatchSize,
-    writeTimeout: c.writeTimeoutMs,
-    maxFutureSkew: c.maxFutureSkewMs,
-    retryInitial: c.retryInitialMs,
-    retryMax: c.retryMaxMs,
-    partitionsConsumedConcurrently: c.partitionsConsumedConcurrently,
-    ...(c.commitIntervalMs === undefined ? {} : { commitInterval: c.commitIntervalMs }),
-    consumerConfig: { sessionTimeout: c.sessionTimeoutMs, heartbeatInterval: c.heartbeatIntervalMs },
-    lagInterval: c.lagIntervalMs,
+    ...defined({
+      fromBeginning: c.fromBeginning,
+      writeBatchSize: c.writeBatchSize,
+      writeTimeout: c.writeTimeout,
+      maxFutureSkew: c.maxFutureSkew,
+      retryInitial: c.retryInitial,
+      retryMax: c.retryMax,
+      partitionsConsumedConcurrently: c.partitionsConsumedConcurrently,
+      commitInterval: c.commitInterval,
+      lagInterval: c.lagInterval,
+    }),
+    consumerConfig: defined({ sessionTimeout: c.sessionTimeout, heartbeatInterval: c.heartbeatInterval }),
     metrics,
     logger,
     onFatal,
@@ -86,7 +98,7 @@ export async function createConsumerApp(config: ConsumerConfig, logger: Logger):
       kafka,
       registry,
       views: heartbeatViews,
-      ...(config.heartbeat.intervalMs === undefined ? {} : { interval: config.heartbeat.intervalMs }),
+      ...(config.heartbeat.interval === undefined ? {} : { interval: config.heartbeat.interval }),
       metrics,
       logger,
     });
@@ -95,9 +107,13 @@ export async function createConsumerApp(config: ConsumerConfig, logger: Logger):
   let stopping: Promise<void> | undefined;
   return {
     materializer,
+    store,
     fatal,
     async start() {
-      logger.info({ config: redactConfig(config), topics, heartbeatViews }, 'starting');
+      logger.info(
+        { config: redactConfig(CONSUMER_CONFIG_SCHEMA, config), topics, heartbeatViews },
+        'starting',
+      );
       http = createHttpServer({ registry: promRegistry, materializer, store });
       const url = await http.listen({ host: config.http.host, port: config.http.port });
       await materializer.start();

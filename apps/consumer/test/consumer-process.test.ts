@@ -41,7 +41,7 @@ beforeAll(async () => {
   );
   writeFileSync(
     join(dir, 'consumer.yaml'),
-    `registry: registry.yaml\nkafka:\n  brokers: [${endpoints.kafka.brokers.join(', ')}]\n  groupId: app-${id}\n  deadLetterTopic: ${dlq}\nstore:\n  kind: redis\n  redis: { keyPrefix: "${keyPrefix}" }\nconsumer: { sessionTimeout: 6s, heartbeatInterval: 500ms, lagInterval: 200ms }\nhttp: { host: 127.0.0.1, port: 0 }\nshutdownTimeout: 20s\n`,
+    `registry: { path: registry.yaml }\nkafka:\n  brokers: [${endpoints.kafka.brokers.join(', ')}]\n  groupId: app-${id}\n  deadLetterTopic: ${dlq}\nstore:\n  type: redis\n  redis: { keyPrefix: "${keyPrefix}" }\nconsumer: { sessionTimeout: 6s, heartbeatInterval: 500ms, lagInterval: 200ms }\nhttp: { host: 127.0.0.1, port: 0 }\nshutdownTimeout: 20s\n`,
   );
 });
 

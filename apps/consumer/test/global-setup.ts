@@ -1,3 +1,5 @@
 import { setupServices } from '@granary/services/vitest-setup';
+import { STORE_MATRIX_SERVICES } from '@granary/store-matrix';
 
-export default setupServices(['kafka', 'redis']);
+// Kafka and every store of the shared matrix (a missing prerequisite fails loudly).
+export default setupServices(['kafka', ...STORE_MATRIX_SERVICES]);

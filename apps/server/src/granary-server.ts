@@ -1,4 +1,9 @@
 import {
+  createServedLogFromConfig,
+  createStatsProviderFromConfig,
+  createStoreFromConfig,
+} from '@granary/config';
+import {
   type Clock,
   createFeatureServer,
   type FeatureServer,
@@ -8,18 +13,16 @@ import {
   type Registry,
   systemClock,
 } from '@granary/core';
+import { createPrometheusRecorder } from '@granary/prometheus';
 import type { DestinationStream, Logger } from 'pino';
 import { collectDefaultMetrics, Registry as PromRegistry } from 'prom-client';
 import { createApiKeyVerifier, loadApiKeys } from './auth/api-keys.js';
 import type { ServerConfig } from './config/server-config.js';
 import { createDemoFeed, type DemoFeed } from './demo/demo-feed.js';
-import { createPopulationStatsProvider } from './engine/population-stats.js';
-import { servedLogOptionsFrom } from './engine/served-log-options.js';
 import { type AppContext, createApp, type GranaryApp } from './http/create-app.js';
 import { createLogger } from './http/create-logger.js';
+import type { HttpTimeouts } from './http/http-timeouts.js';
 import { loadServerRegistry } from './registry/load-server-registry.js';
-import { createStore } from './store/create-store.js';
-import { createPromMetricsRecorder } from './telemetry/prom-metrics-recorder.js';
 
 /** Options of {@link createGranaryServer}. */
 export interface GranaryServerOptions {
@@ -41,6 +44,8 @@ export interface GranaryServerOptions {
    * `engine.populationStats` or `servedLog` (which are then not created). Default: none.
    */
   engineOptions?: Partial<FeatureServerOptions>;
+  /** Connection and request time limits of the HTTP server. Default: `HTTP_TIMEOUT_DEFAULTS`. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 /** A running (or ready to run) reference server. */
@@ -62,34 +67,6 @@ export interface GranaryServer {
 }
 
 /**
- * Engine options from the config: the plain settings. The objects the config describes (the secondary store,
- * the stats provider, the served-log sink) are created by {@link createGranaryServer}.
- */
-export function engineOptionsFrom(
-  config: ServerConfig,
-): Omit<FeatureServerOptions, 'registry' | 'store' | 'secondaryStore' | 'statsProvider' | 'servedLog'> {
-  const e = config.engine;
-  return {
-    deadlineMs: e.deadlineMs,
-    maxDeadlineMs: e.maxDeadlineMs,
-    maxEntitiesPerRequest: e.maxEntitiesPerRequest,
-    storeTimeoutMs: e.storeTimeoutMs,
-    coalescing: e.coalescing,
-    batching: e.batching,
-    batchWindowMs: e.batchWindowMs,
-    maxBatchSize: e.maxBatchSize,
-    negativeCache: e.negativeCache,
-    hotKeys: e.hotKeys,
-    nearCache: e.nearCache,
-    lastKnownGood: e.lastKnownGood,
-    heartbeat: e.heartbeat,
-    circuitBreaker: e.circuitBreaker,
-    freshness: e.freshness,
-    ...(e.hedgeDelayMs === undefined ? {} : { hedgeDelayMs: e.hedgeDelayMs }),
-  };
-}
-
-/**
  * Wires the reference server: registry, store (adapter imported on demand), serving engine with metrics in
  * the server's own prom-client registry, API keys, the demo feed when enabled, and the Fastify app.
  * Initialises the engine (which initialises the store); throws a ConfigError for bad configuration.
@@ -97,40 +74,52 @@ export function engineOptionsFrom(
 export async function createGranaryServer(options: GranaryServerOptions): Promise<GranaryServer> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const logger = createLogger(config.server.logLevel, options.logDestination);
+  const logger = createLogger(config.log.level, options.logDestination);
   const registry = options.registry ?? (await loadServerRegistry(config.registry));
   const verifier =
     config.auth.mode === 'none'
       ? undefined
       : createApiKeyVerifier(await loadApiKeys(config.auth, options.env ?? process.env));
   if (!verifier) logger.warn('auth mode is none: every endpoint is open; use only on a trusted machine');
-  const store = options.store ?? (await createStore(config.store, clock));
+  const store = options.store ?? (await createStoreFromConfig(config.store, { clock }));
   const metrics = new PromRegistry();
   collectDefaultMetrics({ register: metrics });
+  const { populationStats, ...engineSettings } = config.engine;
   let secondaryStore: OnlineStore | undefined;
   let statsProvider: FileStatsProvider | undefined;
   let engine: FeatureServer;
   try {
     const secondary = config.store.secondary;
     if (secondary && !options.engineOptions?.secondaryStore) {
-      secondaryStore = await createStore(secondary, clock, 'store.secondary');
+      secondaryStore = await createStoreFromConfig(secondary, { clock, path: 'store.secondary' });
     }
-    const stats = config.engine.populationStats;
-    if (stats && !options.engineOptions?.statsProvider) {
-      statsProvider = createPopulationStatsProvider(stats, { clock, logger });
+    if (populationStats && !options.engineOptions?.statsProvider) {
+      const log = logger.child({ component: 'population-stats', path: populationStats.path });
+      statsProvider = createStatsProviderFromConfig(populationStats, {
+        clock,
+        onError: (error) =>
+          log.warn(
+            { err: error },
+            'engine.populationStats: cannot read the statistics file; the population fallback serves the last good statistics (none at startup)',
+          ),
+      });
     }
+    const servedLog =
+      config.servedLog && !options.engineOptions?.servedLog
+        ? await createServedLogFromConfig(config.servedLog, {
+            logger: logger.child({ component: 'kafkajs' }),
+          })
+        : undefined;
     engine = createFeatureServer({
-      ...engineOptionsFrom(config),
+      ...engineSettings,
       ...(secondaryStore ? { secondaryStore } : {}),
       ...(statsProvider ? { statsProvider } : {}),
-      ...(config.servedLog && !options.engineOptions?.servedLog
-        ? { servedLog: servedLogOptionsFrom(config.servedLog) }
-        : {}),
+      ...(servedLog ? { servedLog } : {}),
       ...options.engineOptions,
       registry,
       store,
       clock,
-      metrics: createPromMetricsRecorder(metrics),
+      metrics: createPrometheusRecorder({ registry: metrics }),
     });
   } catch (error) {
     // Nothing owns the stores yet: close what was created.
@@ -170,6 +159,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
     verifier,
     demo,
     lifecycle,
+    ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
     limits: {
       maxFeatures: config.server.maxFeaturesPerRequest,
       maxEntities: config.engine.maxEntitiesPerRequest,
@@ -203,12 +193,12 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
       closing ??= (async () => {
         lifecycle.shuttingDown = true;
         logger.info(
-          { timeoutMs: config.server.shutdownTimeoutMs },
+          { timeoutMs: config.server.shutdownTimeout },
           'shutting down: draining in-flight requests',
         );
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), config.server.shutdownTimeoutMs);
+          timer = setTimeout(() => resolve(false), config.server.shutdownTimeout);
         });
         const drained = await Promise.race([app.close().then(() => true), timedOut]);
         clearTimeout(timer);

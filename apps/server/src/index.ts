@@ -1,5 +1,5 @@
 export { createApiKeyVerifier, hasScope, type LoadedApiKey, loadApiKeys } from './auth/api-keys.js';
-export { helpText, parseCliFlags } from './cli/cli-flags.js';
+export { FLAGS, helpText } from './cli/cli-flags.js';
 export { type CliIo, EXIT, runCli } from './cli/run-cli.js';
 export { exampleRequest, startupBanner } from './cli/startup-banner.js';
 export {
@@ -13,8 +13,6 @@ export { createDemoFeed, type DemoFeed, type DemoStatus } from './demo/demo-feed
 export { createDemoRegistry, DEMO_REGISTRY_YAML } from './demo/demo-registry.js';
 export {
   createGranaryServer,
-  engineOptionsFrom,
   type GranaryServer,
   type GranaryServerOptions,
 } from './granary-server.js';
-export { createPromMetricsRecorder } from './telemetry/prom-metrics-recorder.js';

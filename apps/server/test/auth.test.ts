@@ -30,7 +30,7 @@ beforeAll(async () => {
           { name: 'ops', scopes: ['admin'], secretFile: adminFile },
         ],
       },
-      server: { logLevel: 'debug' },
+      log: { level: 'debug' },
     },
     { env: { RANKER_KEY: READ_KEY, PIPELINE_KEY: WRITE_KEY } },
   ));

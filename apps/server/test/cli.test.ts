@@ -28,8 +28,10 @@ describe('runCli', () => {
   it('--help lists every flag with its default', async () => {
     const { cli, out } = io(['--help']);
     expect(await runCli(cli)).toBe(EXIT.ok);
-    for (const f of FLAGS) expect(out.join('')).toContain(f.flag);
-    expect(helpText()).toMatch(/--port <port>.*default: server\.port \(8080\)/);
+    for (const f of FLAGS)
+      expect(out.join('')).toMatch(new RegExp(`--${f.name}\\b[^\\n]*\\(default: [^)]+\\)`));
+    expect(helpText()).toMatch(/--port <port>.*\(default: 8080\)/);
+    expect(helpText()).toContain('GRANARY_ENGINE__MAX_DEADLINE  (default: 1m)');
   });
 
   it('exits 2 on an unknown flag', async () => {

@@ -1,8 +1,8 @@
+import { createStoreFromConfig } from '@granary/config';
 import { createProxy, deleteRedisKeysByPrefix, type ProxyHandle, serviceEndpoints } from '@granary/services';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GranaryServer } from '../src/granary-server.js';
-import { createStore } from '../src/store/create-store.js';
 import { runId } from './helpers/store-round-trip.js';
 import { post, testServer } from './helpers/test-server.js';
 
@@ -58,8 +58,8 @@ describe('store.secondary', () => {
     });
     // The secondary is filled the way a replicating pipeline would: a store made from the same section.
     const secondary = server.config.store.secondary;
-    if (!secondary) throw new Error('no store.secondary');
-    const direct = await createStore(secondary, { now: () => Date.now() }, 'store.secondary');
+    if (secondary === false) throw new Error('no store.secondary');
+    const direct = await createStoreFromConfig(secondary, { path: 'store.secondary' });
     await direct.init([...server.engine.registry.views.values()]);
     await direct.write([{ view: 'user_stats', key, values: { country: 'from-secondary' }, eventTime }]);
     await direct.close();

@@ -35,11 +35,11 @@ async function configFile(extra: string[]): Promise<{ dir: string; path: string 
 describe('engine.populationStats and servedLog from the config file', () => {
   it('serves the population statistic and logs what was served to the JSONL file', async () => {
     const { dir, path } = await configFile([
-      'servedLog: { sampleRate: 1, flushInterval: 1h, sink: { type: jsonl, path: ./logs/served.jsonl } }',
+      'servedLog: { sampleRate: 1, flushInterval: 1h, sink: { type: jsonl, jsonl: { path: ./logs/served.jsonl } } }',
     ]);
     await mkdir(join(dir, 'stats'));
     await writeFile(join(dir, 'stats', 'population.json'), JSON.stringify(STATS));
-    const config = await loadConfig({ file: path, env: {} });
+    const { config } = loadConfig({ file: path, env: {} });
     const logs = logCapture();
     const server = await createGranaryServer({ config, env: {}, logDestination: logs.stream });
     try {
@@ -75,7 +75,7 @@ describe('engine.populationStats and servedLog from the config file', () => {
 
   it('starts without the statistics file, warns, and serves no population value', async () => {
     const { path } = await configFile([]);
-    const config = await loadConfig({ file: path, env: {} });
+    const { config } = loadConfig({ file: path, env: {} });
     const logs = logCapture();
     const server = await createGranaryServer({ config, env: {}, logDestination: logs.stream });
     try {

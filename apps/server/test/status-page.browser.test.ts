@@ -56,7 +56,8 @@ beforeAll(async () => {
   clock = createManualClock(Date.now());
   const config = configFromObject({
     ...EMBEDDED_DEFAULT,
-    server: { port: 0, logLevel: 'warn' },
+    server: { port: 0 },
+    log: { level: 'warn' },
     demo: { enabled: true, entities: 200, writesPerSecond: 50 },
   });
   server = await createGranaryServer({ config, clock, logDestination: logCapture().stream });

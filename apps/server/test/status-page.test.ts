@@ -16,7 +16,7 @@ describe('status page in auth mode none', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await tempDir('status');
-    ({ server } = await testServer({ server: { logLevel: 'silent' } }));
+    ({ server } = await testServer({ log: { level: 'silent' } }));
   });
   afterAll(() => server.close());
 
@@ -61,7 +61,7 @@ describe('status page in auth mode none', () => {
 
   it('shows the last audit report, or why it cannot be read', async () => {
     const path = join(dir, 'audit.json');
-    const missing = await testServer({ status: { auditReportPath: path }, server: { logLevel: 'silent' } });
+    const missing = await testServer({ status: { auditReportPath: path }, log: { level: 'silent' } });
     try {
       const none = (await missing.server.app.inject({ url: '/v1/status' })).json();
       expect(none.audit).toEqual({ configured: true, path, available: false, error: 'ENOENT' });
@@ -119,7 +119,7 @@ describe('status page with API keys', () => {
             { name: 'ops', scopes: ['admin'], secretEnv: 'OPS_KEY' },
           ],
         },
-        server: { logLevel: 'silent' },
+        log: { level: 'silent' },
       },
       { env: { RANKER_KEY: READ_KEY, OPS_KEY: ADMIN_KEY } },
     ));

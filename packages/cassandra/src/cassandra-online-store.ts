@@ -57,7 +57,7 @@ export function createCassandraOnlineStore(options: CassandraOnlineStoreOptions 
     const key = toBuffer(w.key);
     const queries = w.cells.map((c) => ({
       query: cql.write,
-      params: [timestamp(c.timestamp), w.ttlSeconds, toBuffer(c.bytes), w.view, key, c.feature],
+      params: [timestamp(c.timestamp), w.ttlSeconds, [toBuffer(c.bytes)], w.view, key, c.feature],
     }));
     const [single] = queries;
     return single && queries.length === 1

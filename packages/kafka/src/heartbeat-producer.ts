@@ -51,16 +51,8 @@ interface Lane {
   intervalMs: number;
 }
 
-/**
- * Creates a heartbeat producer. Every round writes, for each view, one heartbeat event (see
- * `HeartbeatEvent`) to each partition of its topic, addressed explicitly by partition, so that every lane
- * of the pipeline (topic partition -> consumer -> store) is exercised even with no traffic. The materializer
- * turns each into the heartbeat row of (view, partition); the serving engine reads its age.
- */
-export function createHeartbeatProducer(options: HeartbeatProducerOptions): HeartbeatProducer {
-  const clock = options.clock ?? systemClock;
-  const metrics = createKafkaMetrics(options.metrics);
-  const logger = options.logger ?? silentLogger;
+/** The (view, topic, interval) lanes heartbeats are sent on; throws a ValidationError naming the option. */
+function lanesOf(options: HeartbeatProducerOptions): Lane[] {
   const topicOf =
     options.topicOf ??
     ((name: string) => {
@@ -71,9 +63,6 @@ export function createHeartbeatProducer(options: HeartbeatProducerOptions): Hear
   if (options.interval !== undefined && (fixed === undefined || fixed <= 0)) {
     throw new ValidationError(`invalid duration ${JSON.stringify(options.interval)}`, 'interval');
   }
-  const refreshMs = parseDuration(options.metadataRefresh ?? '60s');
-  if (refreshMs === undefined) throw new ValidationError('invalid duration', 'metadataRefresh');
-
   const lanes: Lane[] = [];
   for (const name of options.views ?? [...options.registry.views.keys()]) {
     const view = options.registry.views.get(name);
@@ -86,6 +75,22 @@ export function createHeartbeatProducer(options: HeartbeatProducerOptions): Hear
     }
     lanes.push({ view: name, topic, intervalMs: fixed ?? view.heartbeatIntervalMs });
   }
+  return lanes;
+}
+
+/**
+ * Creates a heartbeat producer. Every round writes, for each view, one heartbeat event (see
+ * `HeartbeatEvent`) to each partition of its topic, addressed explicitly by partition, so that every lane
+ * of the pipeline (topic partition -> consumer -> store) is exercised even with no traffic. The materializer
+ * turns each into the heartbeat row of (view, partition); the serving engine reads its age.
+ */
+export function createHeartbeatProducer(options: HeartbeatProducerOptions): HeartbeatProducer {
+  const clock = options.clock ?? systemClock;
+  const metrics = createKafkaMetrics(options.metrics);
+  const logger = options.logger ?? silentLogger;
+  const lanes = lanesOf(options);
+  const refreshMs = parseDuration(options.metadataRefresh ?? '60s');
+  if (refreshMs === undefined) throw new ValidationError('invalid duration', 'metadataRefresh');
 
   let producer = options.producer;
   let ownProducer = false;

@@ -8,6 +8,7 @@ export * from './json-value.js';
 export * from './lag-tracker.js';
 export * from './materializer.js';
 export * from './materializer-options.js';
+export { MATERIALIZER_DEFAULTS } from './materializer-settings.js';
 export * from './served-log-kafka-sink.js';
 export { classifyWriteError, type WriteFailureKind } from './store-writer.js';
 export * from './telemetry.js';

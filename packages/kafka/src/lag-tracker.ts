@@ -57,6 +57,32 @@ interface State {
   watermark?: number;
 }
 
+/** Reads a topic's end offsets (and committed offsets where the next offset is unknown) into `parts`. */
+async function refreshTopic(
+  admin: Admin,
+  options: LagTrackerOptions,
+  topic: string,
+  parts: Map<number, State>,
+): Promise<void> {
+  if (parts.size === 0) return;
+  const ends = await admin.fetchTopicOffsets(topic);
+  const lows = new Map<number, number>();
+  for (const e of ends) {
+    const s = parts.get(e.partition);
+    if (s) s.highWatermark = Number(e.high);
+    lows.set(e.partition, Number(options.resetTo === 'latest' ? e.high : e.low));
+  }
+  if (![...parts.values()].some((s) => s.nextOffset === undefined)) return;
+  const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: [topic] });
+  for (const c of committed[0]?.partitions ?? []) {
+    const s = parts.get(c.partition);
+    const offset = Number(c.offset);
+    if (!s || s.nextOffset !== undefined) continue;
+    // Never committed (-1): the group starts at the reset position.
+    s.nextOffset = offset >= 0 ? offset : lows.get(c.partition);
+  }
+}
+
 /** Creates a {@link LagTracker}. */
 export function createLagTracker(options: LagTrackerOptions): LagTracker {
   const clock = options.clock ?? systemClock;
@@ -122,26 +148,7 @@ export function createLagTracker(options: LagTrackerOptions): LagTracker {
     async refresh() {
       const admin = options.admin?.();
       if (admin) {
-        for (const [topic, parts] of states) {
-          if (parts.size === 0) continue;
-          const ends = await admin.fetchTopicOffsets(topic);
-          const lows = new Map<number, number>();
-          for (const e of ends) {
-            const s = parts.get(e.partition);
-            if (s) s.highWatermark = Number(e.high);
-            lows.set(e.partition, Number(options.resetTo === 'latest' ? e.high : e.low));
-          }
-          if ([...parts.values()].some((s) => s.nextOffset === undefined)) {
-            const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: [topic] });
-            for (const c of committed[0]?.partitions ?? []) {
-              const s = parts.get(c.partition);
-              const offset = Number(c.offset);
-              if (!s || s.nextOffset !== undefined) continue;
-              // Never committed (-1): the group starts at the reset position.
-              s.nextOffset = offset >= 0 ? offset : lows.get(c.partition);
-            }
-          }
-        }
+        for (const [topic, parts] of states) await refreshTopic(admin, options, topic, parts);
       }
       tracker.publish();
     },

@@ -4,7 +4,7 @@ import type { HeartbeatBinding } from './heartbeat-view.js';
 import type { PartitionLag } from './lag-tracker.js';
 import type { Logger } from './telemetry.js';
 
-/** Options of `createKafkaMaterializer`. */
+/** Options of `createKafkaMaterializer`. The defaults are also exported as `MATERIALIZER_DEFAULTS`. */
 export interface KafkaMaterializerOptions {
   /** A kafkajs client (brokers, TLS, SASL, client id are configured there). Required. */
   kafka: Kafka;
@@ -20,7 +20,10 @@ export interface KafkaMaterializerOptions {
   deadLetterTopic: string;
   /** A new group starts at the earliest offset (`true`) or the latest (`false`). Default: true. */
   fromBeginning?: boolean;
-  /** Events validated and written per `OnlineStore.write` call (and per offset commit). Default: 1000. */
+  /**
+   * Events per chunk: validated, folded per key and feature by the last-writer-wins rule, and written in one
+   * `OnlineStore.write` call; offsets are resolved per chunk. Default: 1000.
+   */
   writeBatchSize?: number;
   /** A write slower than this counts as failed: the partition is paused and retried. Default: `"5s"`. */
   writeTimeout?: DurationInput;

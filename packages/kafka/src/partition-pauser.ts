@@ -1,4 +1,5 @@
 import type { EachBatchPayload } from 'kafkajs';
+import { backoffDelay } from './backoff.js';
 import type { KafkaMetrics, Logger } from './telemetry.js';
 
 /** Pauses partitions whose writes fail and resumes them after an exponential backoff with jitter. */
@@ -36,8 +37,7 @@ export function createPartitionPauser(options: {
       if (timers.has(id)) return;
       const attempt = (failures.get(id) ?? 0) + 1;
       failures.set(id, attempt);
-      const base = Math.min(options.maxMs, options.initialMs * 2 ** Math.min(attempt - 1, 30));
-      const delay = Math.round(base * (0.5 + random() / 2));
+      const delay = backoffDelay(attempt, options, random);
       const resume = pause();
       const timer = setTimeout(() => {
         timers.delete(id);

@@ -147,7 +147,7 @@ export function createKafkaMetrics(recorder: MetricsRecorder = createNoopMetrics
 
 /**
  * Forgets one series of a gauge (a revoked partition) when the recorder's gauge supports it (an optional
- * `remove(labels)`, which the consumer app's prom-client adapter has); otherwise leaves it.
+ * `remove(labels)`, which the gauges of `@granary/prometheus` have); otherwise leaves it.
  */
 export function removeGaugeSeries(gauge: GaugeMetric, labels: MetricLabels): void {
   (gauge as GaugeMetric & { remove?: (labels: MetricLabels) => void }).remove?.(labels);

@@ -37,7 +37,7 @@ describe('consumerYaml', () => {
     expect(text).toContain('  brokers: [127.0.0.1:19092, 127.0.0.1:19093]\n');
     expect(text).toContain('  groupId: granary-drill-abc\n');
     expect(text).toContain('  deadLetterTopic: drill-dlq-abc\n');
-    expect(text).toContain('  redis: { keyPrefix: "drill-abc:" }\n');
+    expect(text).toContain('store:\n  type: redis\n  redis: { keyPrefix: "drill-abc:" }\n');
     expect(text).toContain('heartbeat: { enabled: false }');
     expect(text).toContain('http: { host: 127.0.0.1, port: 4321 }\n');
   });
@@ -52,7 +52,8 @@ describe('serverYaml', () => {
         'store:',
         '  type: redis',
         '  redis: { url: "redis://127.0.0.1:16379", keyPrefix: "drill-abc:" }',
-        'server: { host: 127.0.0.1, port: 5555, logLevel: warn }',
+        'server: { host: 127.0.0.1, port: 5555 }',
+        'log: { level: warn }',
         'auth: { mode: none }',
         '',
       ].join('\n'),

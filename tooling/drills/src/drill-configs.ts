@@ -41,13 +41,13 @@ export interface ConsumerConfig {
  */
 export function consumerYaml(c: ConsumerConfig): string {
   return [
-    'registry: registry.yaml',
+    'registry: { path: registry.yaml }',
     'kafka:',
     `  brokers: [${c.brokers.join(', ')}]`,
     `  groupId: ${c.groupId}`,
     `  deadLetterTopic: ${c.deadLetterTopic}`,
     'store:',
-    '  kind: redis',
+    '  type: redis',
     `  redis: { keyPrefix: "${c.keyPrefix}" }`,
     'heartbeat: { enabled: false } # the drill runs the upstream heartbeat producer itself',
     `http: { host: 127.0.0.1, port: ${c.port} }`,
@@ -70,7 +70,8 @@ export function serverYaml(c: ServerConfig): string {
     'store:',
     '  type: redis',
     `  redis: { url: "${c.redisUrl}", keyPrefix: "${c.keyPrefix}" }`,
-    `server: { host: 127.0.0.1, port: ${c.port}, logLevel: warn }`,
+    `server: { host: 127.0.0.1, port: ${c.port} }`,
+    'log: { level: warn }',
     'auth: { mode: none }',
     '',
   ].join('\n');

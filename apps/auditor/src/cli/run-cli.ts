@@ -1,11 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { loadConfig, parseFlags, UsageError } from '@granary/config';
 import { type Clock, isGranaryError, loadRegistryFile, type Registry } from '@granary/core';
 import pino, { type DestinationStream } from 'pino';
 import { checkExperiments, runAuditJob } from '../audit-job.js';
-import type { AuditorConfig } from '../config/auditor-config.js';
-import { loadConfig } from '../config/load-config.js';
+import { AUDITOR_CONFIG, AUDITOR_CONFIG_SCHEMA, type AuditorConfig } from '../config/auditor-config.js';
 import { renderJson, renderMarkdown, renderText } from '../report/render-report.js';
 import { createAuditMetrics } from '../service/audit-metrics.js';
 import { serveAudits } from '../service/serve-audits.js';
@@ -31,7 +30,7 @@ export interface CliIo {
   signal?: AbortSignal;
   /** Default: the system clock. */
   clock?: Clock;
-  /** Builds the stores. Default: from the config (Redis or memory online, DuckDB offline). */
+  /** Builds the stores. Default: from the config (any of the five online stores, DuckDB offline). */
   createStores?: (config: AuditorConfig, registry: Registry) => Promise<AuditStores>;
   /** Called when the `--serve` metrics server listens. */
   onListening?: (address: { host: string; port: number }) => void;
@@ -55,40 +54,32 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
   const cwd = io.cwd ?? process.cwd();
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: Object.fromEntries(
-        FLAGS.map((f) => [f.name, { type: f.type, ...(f.name === 'help' ? { short: 'h' } : {}) }]),
-      ),
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    stderr.write(`granary-auditor: ${(error as Error).message}\nRun granary-auditor --help for the flags.\n`);
-    return EXIT.usage;
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  if (values.help) {
-    stdout.write(helpText());
-    return EXIT.ok;
-  }
-  const configArg = (values.config as string | undefined) ?? env.GRANARY_AUDITOR_CONFIG;
-  const file = configArg === undefined ? undefined : resolve(cwd, configArg);
-  const flags = FLAGS.flatMap((f) => {
-    const v = values[f.name];
-    if (!f.path || v === undefined) return [];
-    return [{ path: f.path, value: f.type === 'boolean' ? (f.sets ?? true) : v, flag: `--${f.name}` }];
-  });
   let config: AuditorConfig;
   let registry: Registry;
+  let warnings: readonly string[];
+  let file: string | undefined;
   try {
-    config = await loadConfig({ ...(file ? { file } : {}), env, flags, cwd });
-    registry = await loadRegistryFile(config.registry);
+    const flags = parseFlags(FLAGS, argv, AUDITOR_CONFIG_SCHEMA);
+    if (flags.values.help) {
+      stdout.write(helpText());
+      return EXIT.ok;
+    }
+    const configArg = (flags.values.config as string | undefined) ?? env.GRANARY_AUDITOR_CONFIG;
+    file = configArg === undefined ? undefined : resolve(cwd, configArg);
+    ({ config, warnings } = loadConfig(AUDITOR_CONFIG, {
+      ...(file ? { file } : {}),
+      env,
+      overrides: flags.overrides,
+      cwd,
+    }));
+    registry = await loadRegistryFile(config.registry.path);
     checkExperiments(config, registry, file);
     for (const v of config.audit.views ?? []) registry.getView(v);
   } catch (error) {
+    if (error instanceof UsageError) {
+      stderr.write(`granary-auditor: ${error.message}\nRun granary-auditor --help for the flags.\n`);
+      return EXIT.usage;
+    }
     stderr.write(`granary-auditor: ${(error as Error).message}\n`);
     return isConfigProblem(error) ? EXIT.usage : EXIT.failure;
   }
@@ -96,6 +87,7 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     { level: config.log.level, base: { app: 'granary-auditor' } },
     io.logStream ?? pino.destination(2),
   );
+  for (const warning of warnings) logger.warn({ deprecated: true }, warning);
   let stores: AuditStores | undefined;
   try {
     stores =
@@ -121,7 +113,7 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
         logger,
         host: config.serve.host,
         port: config.serve.port,
-        intervalMs: config.serve.intervalMs,
+        intervalMs: config.serve.interval,
         signal: shutdown,
         ...(io.onListening ? { onListening: io.onListening } : {}),
       });

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { createPrometheusRecorder } from '@granary/prometheus';
+import { Registry } from 'prom-client';
 import type { AuditReport } from '../report/report.js';
 
 /** The auditor's Prometheus metrics, in their own registry (never the global one). */
@@ -13,9 +14,8 @@ export interface AuditMetrics {
 /** Creates the metrics (`granary_audit_*`). Labels are bounded: view, feature, experiment, check, outcome. */
 export function createAuditMetrics(): AuditMetrics {
   const registry = new Registry();
-  const registers = [registry];
-  const ratio = (name: string, help: string, labelNames: string[]) =>
-    new Gauge({ name, help, labelNames, registers });
+  const recorder = createPrometheusRecorder({ registry });
+  const ratio = (name: string, help: string, labelNames: string[]) => recorder.gauge(name, help, labelNames);
   const mismatch = ratio(
     'granary_audit_mismatch_ratio',
     'Share of compared values that differ, per feature.',
@@ -60,28 +60,18 @@ export function createAuditMetrics(): AuditMetrics {
     'Thresholds breached by the last audit, per check.',
     ['check'],
   );
-  const last = new Gauge({
-    name: 'granary_audit_last_run_timestamp_seconds',
-    help: 'End of the last successful audit.',
-    registers,
-  });
-  const duration = new Gauge({
-    name: 'granary_audit_duration_seconds',
-    help: 'Duration of the last audit.',
-    registers,
-  });
-  const runs = new Counter({
-    name: 'granary_audit_runs_total',
-    help: 'Audit runs by result.',
-    labelNames: ['result'],
-    registers,
-  });
-  const repairs = new Counter({
-    name: 'granary_audit_repairs_total',
-    help: 'Values written back by --repair, by outcome.',
-    labelNames: ['view', 'outcome'],
-    registers,
-  });
+  const last = recorder.gauge(
+    'granary_audit_last_run_timestamp_seconds',
+    'End of the last successful audit.',
+    [],
+  );
+  const duration = recorder.gauge('granary_audit_duration_seconds', 'Duration of the last audit.', []);
+  const runs = recorder.counter('granary_audit_runs_total', 'Audit runs by result.', ['result']);
+  const repairs = recorder.counter(
+    'granary_audit_repairs_total',
+    'Values written back by --repair, by outcome.',
+    ['view', 'outcome'],
+  );
   for (const result of ['ok', 'breach', 'error']) runs.inc({ result }, 0);
   return {
     registry,
@@ -119,8 +109,8 @@ export function createAuditMetrics(): AuditMetrics {
         repairs.inc({ view: r.view, outcome: 'kept_newer' }, r.keptNewer);
         repairs.inc({ view: r.view, outcome: 'unresolved' }, r.unresolved);
       }
-      last.set(Date.parse(report.finishedAt) / 1000);
-      duration.set(durationSeconds);
+      last.set(undefined, Date.parse(report.finishedAt) / 1000);
+      duration.set(undefined, durationSeconds);
       runs.inc({ result: report.ok ? 'ok' : 'breach' });
     },
     recordFailure() {

@@ -1,8 +1,9 @@
+import { parseFlags, UsageError } from '@granary/config';
 import { isGranaryError } from '@granary/core';
 import { loadConfig } from '../config/load-config.js';
-import type { ServerConfig } from '../config/server-config.js';
+import { SERVER_CONFIG_SCHEMA, type ServerConfig } from '../config/server-config.js';
 import { createGranaryServer, type GranaryServer } from '../granary-server.js';
-import { helpText, parseCliFlags, UsageError } from './cli-flags.js';
+import { FLAGS, helpText } from './cli-flags.js';
 import { startupBanner } from './startup-banner.js';
 
 /** What the CLI writes to and listens on; injectable for tests. */
@@ -20,45 +21,27 @@ export interface CliIo {
 /** Exit codes (CONVENTIONS: 2 bad usage/config; other non-zero for failures). */
 export const EXIT = { ok: 0, usage: 2, startup: 3, crash: 4 } as const;
 
-function applyFlags(config: ServerConfig, flags: ReturnType<typeof parseCliFlags>): ServerConfig {
-  return {
-    ...config,
-    server: {
-      ...config.server,
-      ...(flags.host === undefined ? {} : { host: flags.host }),
-      ...(flags.port === undefined ? {} : { port: flags.port }),
-      ...(flags.logLevel === undefined
-        ? {}
-        : { logLevel: flags.logLevel as ServerConfig['server']['logLevel'] }),
-    },
-    demo: { ...config.demo, ...(flags.demoLagMs === undefined ? {} : { lagMs: flags.demoLagMs }) },
-  };
-}
-
 /**
  * Runs the server CLI: flags, config (file + environment), startup, banner, and graceful shutdown on the
  * first signal. Returns the exit code: 0 stopped cleanly, 2 bad usage or configuration, 3 startup failed,
  * 4 shutdown failed.
  */
 export async function runCli(io: CliIo): Promise<number> {
-  let flags: ReturnType<typeof parseCliFlags>;
   let config: ServerConfig;
   try {
-    flags = parseCliFlags(io.argv, io.env);
-    if (flags.help) {
+    const flags = parseFlags(FLAGS, io.argv, SERVER_CONFIG_SCHEMA);
+    if (flags.values.help) {
       io.stdout(helpText());
       return EXIT.ok;
     }
-    if (
-      flags.logLevel !== undefined &&
-      !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)
-    ) {
-      throw new UsageError(`--log-level: must be one of fatal, error, warn, info, debug, trace, silent`);
-    }
-    config = applyFlags(
-      await loadConfig({ env: io.env, ...(flags.config === undefined ? {} : { file: flags.config }) }),
-      flags,
-    );
+    const file = (flags.values.config as string | undefined) ?? (io.env.GRANARY_CONFIG || undefined);
+    const loaded = loadConfig({
+      env: io.env,
+      overrides: flags.overrides,
+      ...(file === undefined ? {} : { file }),
+    });
+    for (const warning of loaded.warnings) io.stderr(`granary-server: warning: ${warning}\n`);
+    config = loaded.config;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`granary-server: ${error.message}\n\n${helpText()}`);

@@ -116,7 +116,8 @@ function configYaml(redisUrl: string, prefix: string, engineExtra = ''): string 
     'registry: { path: ./registry.yaml }',
     `store: { type: redis, redis: { url: "${redisUrl}", keyPrefix: "${prefix}" } }`,
     `engine: { deadline: 1s, maxDeadline: 5s, storeTimeout: 1s, heartbeat: false${engineExtra} }`,
-    'server: { host: 127.0.0.1, port: 0, logLevel: warn, bodyLimitBytes: 16777216, maxPushRows: 1000 }',
+    'server: { host: 127.0.0.1, port: 0, bodyLimitBytes: 16777216, maxPushRows: 1000 }',
+    'log: { level: warn }',
     'auth: { mode: none }',
     '',
   ].join('\n');

@@ -1,0 +1,1 @@
+export { STORE_MATRIX_SERVICES, type StoreMatrixEntry, storeMatrix } from './store-matrix.ts';
