@@ -95,7 +95,7 @@ function fuzzStore(
     let open: Listening;
     let keyed: Listening;
     beforeAll(async () => {
-      const common = { store: store(), server: { logLevel: 'warn' } };
+      const common = { store: store(), log: { level: 'warn' } };
       open = await listening(common);
       keyed = await listening({ ...common, ...AUTH }, KEY_ENV);
     });
