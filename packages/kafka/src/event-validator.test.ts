@@ -179,7 +179,9 @@ describe('createEventValidator', () => {
     expect(r.path).toBe(path);
     expect(r.message.length).toBeGreaterThan(5);
   });
+});
 
+describe('createEventValidator (properties and limits)', () => {
   it('accepts event times up to the allowed skew', () => {
     expect(validator.validate(event({ eventTime: now + 60_000 })).ok).toBe(true);
   });

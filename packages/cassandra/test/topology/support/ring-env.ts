@@ -111,14 +111,32 @@ export async function pendingHints(n: number): Promise<number> {
 }
 
 /** Reads `keys` of one feature from node `n`'s own replica (NODE_LOCAL), decoded as the store decodes. */
-export async function readNodeLocal(
+export function readNodeLocal(
   n: number,
   table: string,
   view: FeatureView,
   keys: readonly EntityKey[],
   feature: string,
 ) {
-  const client = ringClient(nodePoint(n));
+  return readAt(ringClient(nodePoint(n)), NODE_LOCAL, table, view, keys, feature);
+}
+
+/**
+ * Reads `keys` of one feature at consistency ALL through the whole ring. Replicas that disagree are repaired
+ * before the read returns (Cassandra's blocking read repair), so afterwards every replica holds the newest cell.
+ */
+export function readAtAll(table: string, view: FeatureView, keys: readonly EntityKey[], feature: string) {
+  return readAt(ringClient(), cassandra.types.consistencies.all, table, view, keys, feature);
+}
+
+async function readAt(
+  client: cassandra.Client,
+  consistency: number,
+  table: string,
+  view: FeatureView,
+  keys: readonly EntityKey[],
+  feature: string,
+) {
   const { read } = statements(RING_KEYSPACE, table);
   try {
     await client.connect();
@@ -127,7 +145,7 @@ export async function readNodeLocal(
         const result = await client.execute(
           read,
           [view.name, Buffer.from(encodeEntityKey(view.entity, key)), [feature]],
-          { prepare: true, consistency: NODE_LOCAL },
+          { prepare: true, consistency },
         );
         return decodePartition(view, result.rows)[feature];
       }),
