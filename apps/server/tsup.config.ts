@@ -3,8 +3,12 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts', 'src/main.ts'],
   format: ['esm'],
-  dts: false,
+  dts: { entry: 'src/index.ts' },
   sourcemap: true,
+  // Maps without the sources' text (tarballs carry no src/): stack traces still name the source file and line.
+  esbuildOptions: (options) => {
+    options.sourcesContent = false;
+  },
   clean: true,
   target: 'node22',
 });

@@ -1,10 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/testing.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,
+  // Maps without the sources' text (tarballs carry no src/): stack traces still name the source file and line.
+  esbuildOptions: (options) => {
+    options.sourcesContent = false;
+  },
   clean: true,
   target: 'node22',
 });

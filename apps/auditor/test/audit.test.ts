@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '@granary/config';
-import type { OfflineStore, OnlineStore } from '@granary/core';
+import { type OfflineStore, type OnlineStore, readEntities } from '@granary/core';
 import { createDuckDbOfflineStore } from '@granary/duckdb';
 import { storeMatrix } from '@granary/store-matrix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,7 +180,7 @@ describe.each(matrix)('audit against $type and Parquet with injected drift', (en
         },
       },
     ]);
-    const kept = await online.read('user_stats', racing.map(keyOf), ['clicks']);
+    const kept = await readEntities(online, registry.getView('user_stats'), racing.map(keyOf), ['clicks']);
     expect(kept.map((r) => r.clicks)).toEqual(
       racing.map(() => expect.objectContaining({ value: 999_999n, eventTime: newer })),
     );
@@ -194,7 +194,12 @@ describe.each(matrix)('audit against $type and Parquet with injected drift', (en
     expect(after.views[0]?.features.find((f) => f.feature === 'clicks')?.ahead).toBe(4 + racing.length);
     expect(after.segments[0]?.offlineOnly).toBe(0);
     // A repaired value is exactly the offline truth, with its event time.
-    const [repaired] = await online.read('user_stats', [keyOf(DRIFT.lagging[0]!)], ['ctr']);
+    const [repaired] = await readEntities(
+      online,
+      registry.getView('user_stats'),
+      [keyOf(DRIFT.lagging[0]!)],
+      ['ctr'],
+    );
     expect(repaired?.ctr).toMatchObject({
       value: eventValues(DRIFT.lagging[0]!, 2).ctr,
       eventTime: eventTime(DRIFT.lagging[0]!, 2),

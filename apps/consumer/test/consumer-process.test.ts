@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HEARTBEAT_VIEW_NAME, heartbeatView, loadRegistryFile } from '@granary/core';
+import { heartbeatView, loadRegistryFile, readEntities } from '@granary/core';
 import { encodeFeatureEvent } from '@granary/kafka';
 import { createRedisOnlineStore } from '@granary/redis';
 import { SOURCE_LOADER, serviceEndpoints } from '@granary/services';
@@ -138,13 +138,12 @@ describe('granary-consumer process (Kafka + Redis)', () => {
     const url = await app.url;
     const store = createRedisOnlineStore({ url: endpoints.redis.url, keyPrefix });
     try {
-      await store.init([
-        ...(await loadRegistryFile(join(dir, 'registry.yaml'))).views.values(),
-        heartbeatView,
-      ]);
+      const registry = await loadRegistryFile(join(dir, 'registry.yaml'));
+      await store.init([...registry.views.values(), heartbeatView]);
       const rows = await until(async () => {
-        const r = await store.read(
-          'user_stats',
+        const r = await readEntities(
+          store,
+          registry.getView('user_stats'),
           [0, 1, 2, 3, 4].map((i) => ({ user_id: `u${i}` })),
           ['clicks', 'ctr'],
         );
@@ -178,8 +177,9 @@ describe('granary-consumer process (Kafka + Redis)', () => {
 
       // Heartbeats travelled topic -> consumer -> Redis for both partitions.
       const heartbeats = await until(async () => {
-        const r = await store.read(
-          HEARTBEAT_VIEW_NAME,
+        const r = await readEntities(
+          store,
+          heartbeatView,
           [0n, 1n].map((partition) => ({ view: 'user_stats', partition })),
           ['emitted_at'],
         );

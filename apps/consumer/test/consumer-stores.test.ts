@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStoreFromConfig, loadConfig } from '@granary/config';
-import { heartbeatView, loadRegistryFile, type OnlineStore } from '@granary/core';
+import { heartbeatView, loadRegistryFile, type OnlineStore, readEntities } from '@granary/core';
 import { encodeFeatureEvent } from '@granary/kafka';
 import { serviceEndpoints } from '@granary/services';
 import { storeMatrix } from '@granary/store-matrix';
@@ -102,15 +102,17 @@ describe.each(matrix)('granary-consumer into $type', (entry) => {
     });
     await producer.disconnect();
 
+    const registry = await loadRegistryFile(registryPath);
+    const userStats = registry.getView('user_stats');
     let reader: OnlineStore = app.store;
     if (!entry.inProcess) {
       reader = await createStoreFromConfig(config.store);
-      await reader.init([...(await loadRegistryFile(registryPath)).views.values(), heartbeatView]);
+      await reader.init([...registry.views.values(), heartbeatView]);
     }
     try {
       const keys = [0, 1, 2, 3, 4].map((k) => ({ user_id: `u${k}` }));
       const rows = await until(async () => {
-        const r = await reader.read('user_stats', keys, ['clicks', 'ctr']);
+        const r = await readEntities(reader, userStats, keys, ['clicks', 'ctr']);
         return r.every((row, k) => row.clicks?.value === BigInt(90 + k)) && r;
       }, `the newest value of every key in ${entry.type}`);
       for (const [k, row] of rows.entries()) {

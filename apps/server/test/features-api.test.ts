@@ -183,6 +183,18 @@ describe('bad input gets a 4xx naming the field', () => {
       400,
       'minEventTime',
     ],
+    [
+      'watermark without a time zone (local time would depend on the server)',
+      { features: ['user_stats:clicks'], entities: [{ user_id: 1 }], minEventTime: '2026-11-26T08:00:00' },
+      400,
+      'minEventTime',
+    ],
+    [
+      'watermark outside the Date range',
+      { features: ['user_stats:clicks'], entities: [{ user_id: 1 }], minEventTime: 1e300 },
+      400,
+      'minEventTime',
+    ],
   ];
   for (const [name, body, status, path] of cases) {
     it(name, async () => {
@@ -221,6 +233,19 @@ describe('bad input gets a 4xx naming the field', () => {
     expect(res.body.error.path).toBe('headers.x-granary-deadline-ms');
   });
 
+  it('takes only a positive decimal as the deadline header', async () => {
+    for (const header of ['0', '0.0', '-5', '1e999', '']) {
+      const res = await post(
+        server,
+        '/v1/features',
+        { features: ['user_stats:clicks'], entities: [{ user_id: 1 }] },
+        { 'x-granary-deadline-ms': header },
+      );
+      expect(res.status, header).toBe(400);
+      expect(res.body.error.path).toBe('headers.x-granary-deadline-ms');
+    }
+  });
+
   it('caps a large deadline header instead of rejecting it', async () => {
     const res = await post(
       server,
@@ -235,6 +260,13 @@ describe('bad input gets a 4xx naming the field', () => {
     const res = await post(server, '/v2/nothing', {});
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('answers a method the path does not list with 405 and Allow', async () => {
+    const res = await server.app.inject({ method: 'GET', url: '/v1/features' });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe('POST');
+    expect(res.json().error).toMatchObject({ code: 'METHOD_NOT_ALLOWED', retryable: false });
   });
 });
 
@@ -268,12 +300,33 @@ describe('POST /v1/push', () => {
     expect(await bad({ view: 'user_stats', key: { user_id: 1 }, values: {}, eventTime: 'later' })).toBe(
       'rows[0].eventTime',
     );
+    // Beyond the Date range: stored, it could never be answered (no ISO form).
+    expect(await bad({ view: 'user_stats', key: { user_id: 1 }, values: {}, eventTime: 1e300 })).toBe(
+      'rows[0].eventTime',
+    );
     expect(await bad({ view: 'nope', key: { user_id: 1 }, values: {}, eventTime: NOW })).toMatch(
       /^rows\[0\]|view/,
     );
     expect(await bad({ view: 'user_stats', key: { user_id: 1 }, values: {}, eventTime: NOW, ttl: 1 })).toBe(
       'rows[0].ttl',
     );
+  });
+
+  it('takes a fractional deadline header (what clients send: the time they have left)', async () => {
+    const row = { view: 'user_stats', key: { user_id: 7 }, values: { clicks: 7 }, eventTime: NOW };
+    const res = await post(server, '/v1/push', { rows: [row] }, { 'x-granary-deadline-ms': '168.648051' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ written: 1 });
+  });
+
+  it('writes heartbeat rows of the reserved view, as pipelines do', async () => {
+    const row = {
+      view: 'granary_heartbeat',
+      key: { view: 'user_stats', partition: 0 },
+      values: { emitted_at: String(NOW) },
+      eventTime: NOW,
+    };
+    expect((await post(server, '/v1/push', { rows: [row] })).body).toEqual({ written: 1 });
   });
 
   it('limits the batch size', async () => {

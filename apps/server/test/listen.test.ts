@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createGranaryClient, GranaryClientError } from '@granary/client';
-import { createFaultyOnlineStore, createMemoryOnlineStore } from '@granary/core';
+import { createMemoryOnlineStore } from '@granary/core';
+import { createFaultyOnlineStore } from '@granary/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startupBanner } from '../src/cli/startup-banner.js';
 import { configFromObject, EMBEDDED_DEFAULT } from '../src/config/load-config.js';

@@ -1,4 +1,5 @@
-import { createFaultyOnlineStore, createMemoryOnlineStore } from '@granary/core';
+import { createMemoryOnlineStore } from '@granary/core';
+import { createFaultyOnlineStore } from '@granary/core/testing';
 import { describe, expect, it } from 'vitest';
 import { checkReadiness } from '../src/health/readiness.js';
 import type { AppContext } from '../src/http/create-app.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createManualClock, type ManualClock } from '@granary/core';
+import { createManualClock, type ManualClock } from '@granary/core/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromObject, EMBEDDED_DEFAULT } from '../src/config/load-config.js';

@@ -1,15 +1,10 @@
 import {
   abortable,
-  createViewCatalog,
-  encodeEntityKey,
-  entityKeyToString,
-  ONLINE_STORE_SPEC_VERSION,
+  defineOnlineStore,
+  mapConcurrent,
   type OnlineStore,
   type OnlineStoreCapabilities,
-  prepareWrites,
-  type ReadRow,
-  StoreError,
-  throwIfAborted,
+  type OnlineStoreDriver,
 } from '@granary/core';
 import { createDriverClient } from './client.js';
 import { driverConsistency } from './consistency.js';
@@ -18,7 +13,6 @@ import { toStoreError } from './errors.js';
 import { type CassandraOnlineStoreOptions, resolveOptions } from './options.js';
 import { decodePartition } from './read-partition.js';
 import { checkRetention } from './retention-ttl.js';
-import { runBounded } from './run-bounded.js';
 import { scanKeys } from './scan-keys.js';
 import { statements } from './statements.js';
 import { type PartitionWrite, planWrites } from './write-plan.js';
@@ -30,18 +24,23 @@ const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLe
  * (view, entity), one row per feature with the encoded value. Each cell is written with
  * `USING TIMESTAMP eventTime*1000 + tie-break slot` and `USING TTL retention`, so Cassandra's own per-cell
  * last-write-wins keeps the newest event atomically on every replica, in any arrival order. Reads are prepared,
- * token-aware, one single-partition query per key (`feature IN ?`), run concurrently under a limit.
+ * token-aware, one single-partition query per key (`feature IN ?`), run concurrently under a limit. Core's
+ * `defineOnlineStore` does the checks every store shares; the driver below is only Cassandra.
  */
 export function createCassandraOnlineStore(options: CassandraOnlineStoreOptions = {}): OnlineStore {
   const o = resolveOptions(options);
   const { client, owned, timestamp } = createDriverClient(o);
   const name = o.name;
   const cql = statements(o.keyspace, o.table);
-  const catalog = createViewCatalog();
   const readConsistency = driverConsistency(o.readConsistency);
   const consistentReadConsistency = driverConsistency(o.consistentReadConsistency);
   const writeConsistency = driverConsistency(o.writeConsistency);
-  let closed = false;
+  const writeExecution = {
+    prepare: true,
+    consistency: writeConsistency,
+    readTimeout: o.writeTimeoutMs,
+    isIdempotent: true,
+  };
   let schema: Promise<void> | undefined;
 
   const capabilities: OnlineStoreCapabilities = Object.freeze({
@@ -54,44 +53,23 @@ export function createCassandraOnlineStore(options: CassandraOnlineStoreOptions 
     retentionGranularityMs: 2000,
   });
 
-  const checkOpen = () => {
-    if (closed) throw new StoreError('STORE_CLOSED', `${name} store is closed`, name, { retryable: false });
-  };
-  /** One driver call: rejects promptly when `signal` aborts, and with a typed error when the driver fails. */
-  const call = <T>(operation: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> =>
-    abortable(fn(), signal).catch((error: unknown) => {
-      throw toStoreError(error, name, operation);
-    });
-
-  const writePartition = (w: PartitionWrite, signal: AbortSignal | undefined) => {
+  const writePartition = (w: PartitionWrite) => {
     const key = toBuffer(w.key);
     const queries = w.cells.map((c) => ({
       query: cql.write,
-      params: [timestamp(c.timestamp), w.ttlSeconds, toBuffer(c.bytes), w.view, key, c.feature],
+      params: [timestamp(c.timestamp), w.ttlSeconds, [toBuffer(c.bytes)], w.view, key, c.feature],
     }));
-    const execution = {
-      prepare: true,
-      consistency: writeConsistency,
-      readTimeout: o.writeTimeoutMs,
-      isIdempotent: true,
-    };
     const [single] = queries;
-    return call('write', signal, () =>
-      single && queries.length === 1
-        ? client.execute(single.query, single.params, execution)
-        : // Unlogged and single-partition: applied as one mutation, with no batch log.
-          client.batch(queries, { ...execution, logged: false }),
-    );
+    return single && queries.length === 1
+      ? client.execute(single.query, single.params, writeExecution)
+      : // Unlogged and single-partition: applied as one mutation, with no batch log.
+        client.batch(queries, { ...writeExecution, logged: false });
   };
 
-  return {
-    specVersion: ONLINE_STORE_SPEC_VERSION,
+  const driver: OnlineStoreDriver = {
     name,
     capabilities,
-
-    async init(views, opts) {
-      checkOpen();
-      throwIfAborted(opts?.signal);
+    async init(views) {
       views.forEach((view, i) => {
         checkRetention(view, `views[${i}].retention`);
       });
@@ -99,69 +77,48 @@ export function createCassandraOnlineStore(options: CassandraOnlineStoreOptions 
         schema = undefined; // let a later init try again
         throw error;
       });
-      await call('init', opts?.signal, () => schema as Promise<void>);
-      catalog.register(views);
+      await schema;
     },
-
-    async write(rows, opts) {
-      checkOpen();
-      const signal = opts?.signal;
-      throwIfAborted(signal);
-      const prepared = prepareWrites(catalog, rows, { maxValueBytes: o.maxValueBytes, store: name });
-      const plan = planWrites(rows, prepared, o.maxBatchBytes);
-      await runBounded(plan, o.writeConcurrency, signal, (w) => writePartition(w, signal));
+    async write(rows, signal) {
+      const plan = planWrites(rows, o.maxBatchBytes);
+      await mapConcurrent(plan, o.writeConcurrency, writePartition, signal ? { signal } : {});
     },
-
-    async read(viewName, keys, features, opts) {
-      checkOpen();
-      const signal = opts?.signal;
-      throwIfAborted(signal);
-      const view = catalog.get(viewName);
-      catalog.checkFeatures(view, features);
-      const encoded = keys.map((key) => encodeEntityKey(view.entity, key));
-      const wanted = [...new Set(features)];
-      if (wanted.length === 0) return encoded.map(() => ({}));
-      const unique = new Map(encoded.map((key) => [entityKeyToString(key), key]));
-      const consistency = opts?.consistent ? consistentReadConsistency : readConsistency;
+    read(view, keys, features, { signal, consistent }) {
+      const consistency = consistent ? consistentReadConsistency : readConsistency;
       const execution = { prepare: true, consistency, readTimeout: o.readTimeoutMs, isIdempotent: true };
-      const rows = await runBounded([...unique.values()], o.readConcurrency, signal, async (key) => {
-        const result = await call('read', signal, () =>
-          client.execute(cql.read, [view.name, toBuffer(key), wanted], execution),
+      const readKey = async (key: string) => {
+        const result = await client.execute(
+          cql.read,
+          [view.name, Buffer.from(key, 'base64url'), features],
+          execution,
         );
         return decodePartition(view, result.rows);
-      });
-      const byKey = new Map<string, ReadRow>([...unique.keys()].map((id, i) => [id, rows[i] ?? {}]));
-      return encoded.map((key) => byKey.get(entityKeyToString(key)) ?? {});
+      };
+      return mapConcurrent(keys, o.readConcurrency, readKey, signal ? { signal } : {});
     },
-
-    async health(opts) {
-      if (closed) return { ok: false, latencyMs: 0, detail: 'closed' };
-      const started = performance.now();
-      try {
-        await call('health', opts?.signal, () =>
-          client.execute(cql.health, [], { readTimeout: o.readTimeoutMs, isIdempotent: true }),
-        );
-        return { ok: true, latencyMs: performance.now() - started };
-      } catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        return { ok: false, latencyMs: performance.now() - started, detail };
-      }
+    async health() {
+      await client.execute(cql.health, [], { readTimeout: o.readTimeoutMs, isIdempotent: true });
+      return undefined;
     },
-
-    async *scan(viewName, opts) {
-      checkOpen();
-      const view = catalog.get(viewName);
-      yield* scanKeys(
-        { client, query: cql.scan, consistency: readConsistency, readTimeoutMs: o.readTimeoutMs, call },
+    scan: (view, opts) =>
+      scanKeys(
+        {
+          client,
+          query: cql.scan,
+          consistency: readConsistency,
+          readTimeoutMs: o.readTimeoutMs,
+          call: (operation, signal, fn) =>
+            abortable(fn(), signal).catch((error: unknown) => {
+              throw toStoreError(error, name, operation);
+            }),
+        },
         view,
         opts,
-      );
-    },
-
+      ),
     async close() {
-      if (closed) return;
-      closed = true;
       if (owned) await client.shutdown();
     },
+    toError: (error, operation) => toStoreError(error, name, operation),
   };
+  return defineOnlineStore(driver);
 }

@@ -9,14 +9,23 @@ export const DEFAULT_TABLE_OPTIONS =
   "compaction = {'class': 'UnifiedCompactionStrategy', 'scaling_parameters': 'L10'} AND gc_grace_seconds = 10800 " +
   "AND comment = 'Granary online features: one partition per (view, entity), one row per feature'";
 
-/** The columns of the table, as `init` checks them: name, CQL type and kind. */
+/**
+ * The columns of the table, as `init` checks them: name, CQL type and kind. `ties` (layout v2) holds the values
+ * written for a feature at its newest write timestamp, see `statements`; `value` is layout v1's single value
+ * cell, no longer written, still read until its TTL removes it (so a table migrated with
+ * {@link TIES_COLUMN_MIGRATION} keeps serving what it held).
+ */
 export const TABLE_COLUMNS = [
   { name: 'view_name', type: 'text', kind: 'partition_key' },
   { name: 'entity_key', type: 'blob', kind: 'partition_key' },
   { name: 'feature', type: 'text', kind: 'clustering' },
   { name: 'value', type: 'blob', kind: 'regular' },
   { name: 'written_at', type: 'timestamp', kind: 'regular' },
+  { name: 'ties', type: 'set<blob>', kind: 'regular' },
 ] as const;
+
+/** The column layout v2 adds to a table created by an earlier version: `ALTER TABLE <table> ADD <this>`. */
+export const TIES_COLUMN_MIGRATION = 'ties set<blob>';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,47}$/;
 const MAP_KEY = /^[A-Za-z0-9_.-]+$/;
@@ -69,7 +78,9 @@ export interface SchemaCqlOptions {
 
 /**
  * The CQL statements that create the store's keyspace and table (idempotent, `IF NOT EXISTS`), for migrations
- * run by operators. `createSchema: true` runs the same statements.
+ * run by operators. `createSchema: true` runs the same statements. A table created before layout v2 also needs
+ * `ALTER TABLE <keyspace>.<table> ADD ties set<blob>` ({@link TIES_COLUMN_MIGRATION}; `createSchema: true` runs
+ * it when the column is missing).
  */
 export function cassandraSchemaCql(
   options: SchemaCqlOptions = {},

@@ -1,12 +1,5 @@
-import {
-  createViewCatalog,
-  defineEntity,
-  defineFeatureView,
-  encodeValue,
-  isGranaryError,
-  prepareWrites,
-  type WriteRow,
-} from '@granary/core';
+import { defineEntity, defineFeatureView, encodeValue, isGranaryError, type WriteRow } from '@granary/core';
+import { prepareWrites } from '@granary/core/testing';
 import { describe, expect, it } from 'vitest';
 import { planWrites } from './write-plan.js';
 import { eventTimeFromWriteTime } from './write-timestamp.js';
@@ -22,15 +15,10 @@ const view = defineFeatureView({
   maxAge: '1m',
   retention: '90s',
 });
-const catalog = createViewCatalog();
-catalog.register([view]);
+const views = [view];
 
 const plan = (rows: WriteRow[], maxBatchBytes = 1 << 20) =>
-  planWrites(
-    rows,
-    prepareWrites(catalog, rows, { maxValueBytes: 1 << 20, store: 'cassandra' }),
-    maxBatchBytes,
-  );
+  planWrites(prepareWrites(views, rows, { maxValueBytes: 1 << 20, store: 'cassandra' }), maxBatchBytes);
 
 describe('planWrites', () => {
   it('groups the rows of one entity into one partition write and keeps one winner per feature', () => {

@@ -1,10 +1,4 @@
-import {
-  compareVersions,
-  entityKeyToString,
-  type PreparedRow,
-  ValidationError,
-  type WriteRow,
-} from '@granary/core';
+import { compareVersions, type PreparedRow, ValidationError } from '@granary/core';
 import { retentionTtlSeconds } from './retention-ttl.js';
 import { MAX_EVENT_TIME_MS, writeTimestamp } from './write-timestamp.js';
 
@@ -36,14 +30,10 @@ interface Candidate {
  * partition, keeps one cell per feature (the winner of the shared rule, as Cassandra would keep it: event times
  * at ms resolution) and splits a partition whose value bytes exceed `maxBatchBytes` into several requests.
  */
-export function planWrites(
-  rows: readonly WriteRow[],
-  prepared: readonly PreparedRow[],
-  maxBatchBytes: number,
-): PartitionWrite[] {
+export function planWrites(prepared: readonly PreparedRow[], maxBatchBytes: number): PartitionWrite[] {
   const partitions = new Map<string, { row: PreparedRow; cells: Map<string, Candidate> }>();
-  prepared.forEach((row, i) => {
-    const id = `${row.view.name}\u0000${entityKeyToString(row.key)}`;
+  for (const row of prepared) {
+    const id = `${row.view.name}\u0000${row.keyString}`;
     let partition = partitions.get(id);
     if (!partition) {
       partition = { row, cells: new Map() };
@@ -51,10 +41,9 @@ export function planWrites(
     }
     for (const f of row.features) {
       if (Math.abs(f.eventTime) > MAX_EVENT_TIME_MS) {
-        const own = rows[i]?.eventTimes?.[f.name] !== undefined;
         throw new ValidationError(
           `event time ${f.eventTime} is outside the Date range (±${MAX_EVENT_TIME_MS} ms)`,
-          own ? `rows[${i}].eventTimes.${f.name}` : `rows[${i}].eventTime`,
+          f.ownEventTime ? `rows[${row.index}].eventTimes.${f.name}` : `rows[${row.index}].eventTime`,
         );
       }
       const type = row.view.featuresByName.get(f.name)?.type ?? 'bytes';
@@ -66,7 +55,7 @@ export function planWrites(
       };
       if (compareVersions(incoming, partition.cells.get(f.name)) > 0) partition.cells.set(f.name, incoming);
     }
-  });
+  }
 
   const out: PartitionWrite[] = [];
   for (const { row, cells } of partitions.values()) {

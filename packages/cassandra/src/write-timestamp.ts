@@ -1,17 +1,15 @@
 import type { ValueType } from '@granary/core';
 
 /**
- * Write timestamps, layout v1: `floor(eventTime ms) * 1000 + slot`, with `slot` in [0, 999] the tie-break
- * slot of the encoded value. Cassandra keeps, per cell, the highest write timestamp; so a newer event time
- * always wins, and on equal event times the value in the higher slot wins.
+ * Write timestamps: `floor(eventTime ms) * 1000 + slot`, with `slot` in [0, 999] the tie-break slot of the
+ * encoded value (unchanged since layout v1). Cassandra keeps, per feature, what the highest write timestamp
+ * wrote, so a newer event time always wins, and on equal event times the value in the higher slot wins.
  *
- * Why a slot: on EQUAL write timestamps Cassandra 5.0 (`Cells.resolveRegular`) prefers the cell that expires
- * later, and compares value bytes only when the expiries are equal too. Every cell carries a TTL counted from
- * its write, so two writes of one event time in different seconds would be resolved by arrival order, not by
- * the shared tie rule. The slot is a non-decreasing function of the encoded bytes (unsigned lexicographic
- * order, within one value type), so values in different slots resolve exactly as `compareVersions` does,
- * whenever they arrive. Values that share a slot fall back to Cassandra: same expiry second, the greater
- * bytes win (the shared rule again); different seconds, the later write wins (the documented residual).
+ * Exactness does not rest on the slot: since layout v2 the values of one timestamp are kept side by side in the
+ * `ties` set and the read takes the greatest (see `statements`). The slot still pays its way: a value in a
+ * higher slot shadows the lower slots' elements at once (its write's collection tombstone covers them), so
+ * a set holds more than one element only for different values of one event time and slot, and the stored
+ * timestamps keep ordering values the way layout v1 did (a table migrated from v1 stays consistent).
  */
 export const TIE_BREAK_SLOTS = 1000;
 

@@ -1,4 +1,10 @@
-import { defineEntity, defineFeatureView, isGranaryError, type OnlineStore } from '@granary/core';
+import {
+  defineEntity,
+  defineFeatureView,
+  isGranaryError,
+  type OnlineStore,
+  readEntities,
+} from '@granary/core';
 import { ensureServices } from '@granary/services';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +50,7 @@ describe('failures surface as typed errors, never as "not found"', () => {
     const store = await open({ readTimeoutMs: 300, writeTimeoutMs: 300 });
     const restore = await env.latency(1000);
     try {
-      const read = await store.read(view.name, keys.slice(0, 2), ['x']).catch(code);
+      const read = await readEntities(store, view, keys.slice(0, 2), ['x']).catch(code);
       const write = await store
         .write([{ view: view.name, key: { id: 'late' }, values: { x: 1 }, eventTime: 1 }])
         .catch(code);
@@ -56,7 +62,7 @@ describe('failures surface as typed errors, never as "not found"', () => {
 
   it("Cassandra's Unavailable (consistency level beyond the live replicas) is STORE_UNAVAILABLE", async () => {
     const store = await open({ readConsistency: 'THREE', writeConsistency: 'THREE' });
-    expect(await store.read(view.name, [keys[0] ?? {}], ['x']).catch(code)).toBe(
+    expect(await readEntities(store, view, [keys[0] ?? {}], ['x']).catch(code)).toBe(
       'STORE_UNAVAILABLE (retryable)',
     );
     const write = store.write([{ view: view.name, key: { id: 'u' }, values: { x: 1 }, eventTime: 1 }]);
@@ -100,12 +106,12 @@ describe('reads', () => {
   it('run one query per key, at most readConcurrency at a time', async () => {
     const serial = await open({ readConcurrency: 1 });
     const parallel = await open({ readConcurrency: 8 });
-    await serial.read(view.name, keys, ['x']); // prepare and warm up
+    await readEntities(serial, view, keys, ['x']); // prepare and warm up
     const restore = await env.latency(150);
     try {
       const time = async (store: OnlineStore) => {
         const started = Date.now();
-        const rows = await store.read(view.name, keys, ['x', 'y']);
+        const rows = await readEntities(store, view, keys, ['x', 'y']);
         expect(rows.map((r) => r.x?.value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
         return Date.now() - started;
       };
@@ -130,10 +136,10 @@ describe('reads', () => {
       await store.write([
         { view: view.name, key: { id: 'own' }, values: { x: 2.5 }, eventTime: 1_767_225_600_123 },
       ]);
-      const [row] = await store.read(view.name, [{ id: 'own' }], ['x'], { consistent: true });
+      const [row] = await readEntities(store, view, [{ id: 'own' }], ['x'], { consistent: true });
       expect(row?.x).toMatchObject({ value: 2.5, eventTime: 1_767_225_600_123 });
       await store.close();
-      await expect(store.read(view.name, [{ id: 'own' }], ['x'])).rejects.toSatisfy((e) =>
+      await expect(readEntities(store, view, [{ id: 'own' }], ['x'])).rejects.toSatisfy((e) =>
         isGranaryError(e, 'STORE_CLOSED'),
       );
       expect((await client.execute('SELECT release_version FROM system.local')).rows).toHaveLength(1);

@@ -1,5 +1,13 @@
-import { defineEntity, defineFeatureView, isGranaryError } from '@granary/core';
+import {
+  defineEntity,
+  defineFeatureView,
+  encodeEntityKey,
+  encodeValue,
+  isGranaryError,
+  readEntities,
+} from '@granary/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeTimestamp } from '../src/index.js';
 import { createCassandraTestEnv, TEST_KEYSPACE } from './support/cassandra-test-env.js';
 
 const entity = defineEntity({ name: 'schema_user', joinKeys: ['id'] });
@@ -66,7 +74,7 @@ describe('schema', () => {
       });
       expect(t.first()?.get('gc_grace_seconds')).toBe(10800);
       await store.write([{ view: view.name, key: { id: 'a' }, values: { x: 1 }, eventTime: 1 }]);
-      expect((await store.read(view.name, [{ id: 'a' }], ['x']))[0]?.x?.value).toBe(1);
+      expect((await readEntities(store, view, [{ id: 'a' }], ['x']))[0]?.x?.value).toBe(1);
     } finally {
       await store.close();
     }
@@ -81,6 +89,63 @@ describe('schema', () => {
     const store = await env.createStore(table, { createSchema: false });
     try {
       await expect(store.init([view])).rejects.toThrow(/column entity_key should be a partition_key blob/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('migrates a layout v1 table (no ties column): values it holds stay readable and keep last-writer-wins', async () => {
+    const raw = await env.raw();
+    const table = `v1_${run}`;
+    await raw.execute(
+      `CREATE TABLE ${TEST_KEYSPACE}.${table} (view_name text, entity_key blob, feature text, value blob, written_at timestamp, PRIMARY KEY ((view_name, entity_key), feature))`,
+    );
+    // What layout v1 wrote: one value cell at timestamp eventTime * 1000 + slot.
+    const v1 = async (id: string, x: number, eventTime: number) => {
+      const bytes = encodeValue('float64', x);
+      await raw.execute(
+        `UPDATE ${TEST_KEYSPACE}.${table} USING TIMESTAMP ? AND TTL 3600 SET value = ?, written_at = toTimestamp(now()) WHERE view_name = ? AND entity_key = ? AND feature = 'x'`,
+        [
+          writeTimestamp(eventTime, 'float64', bytes),
+          Buffer.from(bytes),
+          view.name,
+          Buffer.from(encodeEntityKey(entity, { id })),
+        ],
+        { prepare: true },
+      );
+    };
+    await v1('kept', 1, 100);
+    await v1('newer', 1, 100);
+    await v1('older', 1, 100);
+    await v1('tie', 2, 100);
+    const strict = await env.createStore(table, { createSchema: false });
+    try {
+      await expect(strict.init([view])).rejects.toThrow(
+        new RegExp(`run ALTER TABLE ${TEST_KEYSPACE}\\.${table} ADD ties set<blob>`),
+      );
+    } finally {
+      await strict.close();
+    }
+    const store = await env.createStore(table);
+    try {
+      await store.init([view]);
+      const write = (id: string, x: number, eventTime: number) =>
+        store.write([{ view: view.name, key: { id }, values: { x }, eventTime }]);
+      await write('newer', 2, 101);
+      await write('older', 2, 99);
+      await write('tie', 1, 100); // 1.0 encodes greater than 2.0 (0xf0 3f > 0x00 40): it wins the tie
+      const rows = await readEntities(
+        store,
+        view,
+        ['kept', 'newer', 'older', 'tie'].map((id) => ({ id })),
+        ['x'],
+      );
+      expect(rows.map((r) => [r.x?.value, r.x?.eventTime])).toEqual([
+        [1, 100],
+        [2, 101],
+        [1, 100],
+        [1, 100],
+      ]);
     } finally {
       await store.close();
     }

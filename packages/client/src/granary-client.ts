@@ -1,5 +1,6 @@
-import { GranaryClientError } from './client-error.js';
-import { backoffDelay, isRetryableStatus, type RetryOptions } from './retry-policy.js';
+import { createBackoff } from '@granary/core';
+import { type CallOptions, createCaller } from './http-call.js';
+import { RETRY_DEFAULTS, type RetryOptions } from './retry-policy.js';
 import type {
   EntityKey,
   FeastResponse,
@@ -9,9 +10,6 @@ import type {
   PushRow,
   Readiness,
 } from './wire-types.js';
-
-/** The header carrying the remaining deadline to the server. */
-export const DEADLINE_HEADER = 'x-granary-deadline-ms';
 
 /** Options of {@link createGranaryClient}. */
 export interface GranaryClientOptions {
@@ -33,15 +31,7 @@ export interface GranaryClientOptions {
   random?: () => number;
 }
 
-/** Per-call options. */
-export interface CallOptions {
-  /** This call's deadline, ms (all attempts included). Default: the client's. */
-  deadlineMs?: number;
-  /** Cancels the call. */
-  signal?: AbortSignal;
-  /** Sent as `x-request-id` (kept across retries). Default: the server generates one. */
-  requestId?: string;
-}
+export type { CallOptions } from './http-call.js';
 
 /** Request of {@link GranaryClient.getFeatures}. */
 export interface GetFeaturesRequest {
@@ -79,146 +69,28 @@ export interface GranaryClient {
 
 const iso = (t: Date | string | number): string | number => (t instanceof Date ? t.toISOString() : t);
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-interface Call {
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  readonly body?: unknown;
-  readonly idempotent: boolean;
-  readonly deadlineMs: number;
-  readonly options: CallOptions | undefined;
-  /** Statuses returned as a value rather than thrown. */
-  readonly accept?: readonly number[];
-}
-
 /**
  * Creates a client. Every call carries its deadline to the server (`x-granary-deadline-ms`, the time left)
  * and enforces it locally (`AbortSignal.timeout`); reads are retried with exponential backoff and full
- * jitter while the deadline allows; errors are {@link GranaryClientError}s carrying the server's code and
- * field path.
+ * jitter (core's `createBackoff`) while the deadline allows; errors are {@link GranaryClientError}s carrying
+ * the server's code and field path.
  */
 export function createGranaryClient(options: GranaryClientOptions): GranaryClient {
-  const base = options.baseUrl.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? globalThis.fetch;
-  const random = options.random ?? Math.random;
-  const retry: Required<RetryOptions> = {
-    retries: options.retry?.retries ?? 2,
-    baseDelayMs: options.retry?.baseDelayMs ?? 25,
-    maxDelayMs: options.retry?.maxDelayMs ?? 250,
-  };
+  const call = createCaller({
+    base: options.baseUrl.replace(/\/+$/, ''),
+    fetch: options.fetch ?? globalThis.fetch,
+    apiKey: options.apiKey,
+    headers: options.headers,
+    retries: options.retry?.retries ?? RETRY_DEFAULTS.retries,
+    backoff: createBackoff({
+      initialMs: options.retry?.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs,
+      maxMs: options.retry?.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
+      jitter: 'full',
+      random: options.random ?? Math.random,
+    }),
+  });
   const readDeadline = options.deadlineMs ?? 1000;
   const writeDeadline = options.writeDeadlineMs ?? 10_000;
-
-  async function call<T>(c: Call): Promise<T> {
-    const deadlineMs = c.options?.deadlineMs ?? c.deadlineMs;
-    const started = performance.now();
-    const timeout = AbortSignal.timeout(deadlineMs);
-    const signal = c.options?.signal ? AbortSignal.any([c.options.signal, timeout]) : timeout;
-    const maxAttempts = c.idempotent ? retry.retries + 1 : 1;
-    let attempt = 0;
-    let requestId = c.options?.requestId;
-    const failure = (cause: unknown, attempts: number): GranaryClientError => {
-      if (c.options?.signal?.aborted) {
-        return new GranaryClientError('aborted', `${c.method} ${c.path} aborted by the caller`, {
-          code: 'ABORTED',
-          retryable: false,
-          attempts,
-          cause,
-          ...(requestId ? { requestId } : {}),
-        });
-      }
-      if (timeout.aborted) {
-        return new GranaryClientError(
-          'timeout',
-          `${c.method} ${c.path} exceeded its deadline of ${deadlineMs} ms`,
-          {
-            code: 'DEADLINE_EXCEEDED',
-            retryable: true,
-            attempts,
-            cause,
-            ...(requestId ? { requestId } : {}),
-          },
-        );
-      }
-      return new GranaryClientError(
-        'network',
-        `${c.method} ${c.path} failed: ${(cause as Error)?.message ?? String(cause)}`,
-        {
-          code: 'NETWORK_ERROR',
-          retryable: true,
-          attempts,
-          cause,
-          ...(requestId ? { requestId } : {}),
-        },
-      );
-    };
-
-    for (;;) {
-      attempt++;
-      const remaining = Math.max(1, Math.floor(deadlineMs - (performance.now() - started)));
-      const headers: Record<string, string> = {
-        ...options.headers,
-        accept: 'application/json',
-        [DEADLINE_HEADER]: String(remaining),
-      };
-      if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
-      if (requestId !== undefined) headers['x-request-id'] = requestId;
-      if (c.body !== undefined) headers['content-type'] = 'application/json';
-      let error: GranaryClientError;
-      try {
-        const res = await doFetch(`${base}${c.path}`, {
-          method: c.method,
-          headers,
-          signal,
-          ...(c.body === undefined ? {} : { body: JSON.stringify(c.body) }),
-        });
-        requestId = res.headers.get('x-request-id') ?? requestId;
-        const text = await res.text();
-        if (res.ok || c.accept?.includes(res.status))
-          return (text === '' ? undefined : JSON.parse(text)) as T;
-        let body: { error?: { code?: string; message?: string; path?: string; retryable?: boolean } } = {};
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON (a proxy's page): keep the status only
-        }
-        const e = body.error ?? {};
-        error = new GranaryClientError('http', e.message ?? `${c.method} ${c.path} answered ${res.status}`, {
-          status: res.status,
-          code: e.code ?? `HTTP_${res.status}`,
-          retryable: isRetryableStatus(res.status, e.retryable),
-          attempts: attempt,
-          ...(e.path === undefined ? {} : { path: e.path }),
-          ...(requestId === undefined ? {} : { requestId }),
-        });
-      } catch (cause) {
-        error = GranaryClientError.isInstance(cause) ? cause : failure(cause, attempt);
-        if (error.kind === 'aborted' || error.kind === 'timeout') throw error;
-      }
-      if (!error.retryable || attempt >= maxAttempts) throw error;
-      const delay = backoffDelay(attempt, retry, random);
-      if (performance.now() - started + delay >= deadlineMs) throw error;
-      try {
-        await sleep(delay, signal);
-      } catch (cause) {
-        throw failure(cause, attempt);
-      }
-    }
-  }
 
   return {
     getFeatures(request, opts) {

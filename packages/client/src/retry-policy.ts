@@ -8,16 +8,13 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
+/** Defaults of {@link RetryOptions}. */
+export const RETRY_DEFAULTS = Object.freeze({ retries: 2, baseDelayMs: 25, maxDelayMs: 250 });
+
 /** Statuses worth retrying: overload and unavailability, never bad input. */
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
 /** Whether an answer with this status (and the server's `retryable` flag) may succeed when retried. */
 export function isRetryableStatus(status: number, retryableFlag: boolean | undefined): boolean {
   return RETRYABLE_STATUS.has(status) || (status >= 500 && retryableFlag === true);
-}
-
-/** The delay before retry number `attempt` (1-based): exponential with full jitter. */
-export function backoffDelay(attempt: number, options: Required<RetryOptions>, random: () => number): number {
-  const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-  return Math.floor(random() * step);
 }

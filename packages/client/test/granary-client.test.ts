@@ -120,7 +120,9 @@ describe('createGranaryClient', () => {
     });
     expect(seen).toHaveLength(1);
   });
+});
 
+describe('createGranaryClient: retries, deadlines and failures', () => {
   it('gives up after the configured retries', async () => {
     script = [(_q, res) => json(res, 502, {})];
     const client = createGranaryClient({ baseUrl, random: noJitter, retry: { retries: 3, baseDelayMs: 1 } });

@@ -4,6 +4,7 @@ import {
   defineFeatureView,
   heartbeatView,
   type OnlineStore,
+  readEntities,
 } from '@granary/core';
 import { storeMatrix } from '@granary/store-matrix';
 import { Type } from 'typebox';
@@ -45,7 +46,12 @@ describe.each(matrix)('createStoreFromConfig: $type', (entry) => {
       await store.write([
         { view: 'user_stats', key: { user_id: 'u1' }, eventTime, values: { clicks: 7n, ctr: 0.5 } },
       ]);
-      const [row] = await store.read('user_stats', [{ user_id: 'u1' }, { user_id: 'u2' }], ['clicks', 'ctr']);
+      const [row] = await readEntities(
+        store,
+        registry.getView('user_stats'),
+        [{ user_id: 'u1' }, { user_id: 'u2' }],
+        ['clicks', 'ctr'],
+      );
       expect(row?.clicks).toMatchObject({ value: 7n, eventTime });
       expect(row?.ctr).toMatchObject({ value: 0.5, eventTime });
       expect((await store.health({ signal: AbortSignal.timeout(5000) })).ok).toBe(true);

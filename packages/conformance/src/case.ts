@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import {
   type EntityKey,
   type FeatureValue,
+  type FeatureView,
   type OnlineStore,
   type ReadRow,
-  seededRandom,
+  readEntities,
   valuesEqual,
   type WriteRow,
 } from '@granary/core';
+import { seededRandom } from '@granary/core/testing';
 import type { ConformanceBackdoor, ConformanceFaults, OnlineStoreConformanceOptions } from './options.js';
 
 /** What every case receives. */
@@ -57,12 +59,12 @@ export function show(v: unknown): string {
 export async function writeThenRead(
   store: OnlineStore,
   rows: WriteRow[],
-  view: string,
+  view: FeatureView,
   key: EntityKey,
   features: string[],
 ): Promise<ReadRow> {
   await store.write(rows);
-  const [row] = await store.read(view, [key], features);
+  const [row] = await readEntities(store, view, [key], features);
   assert.ok(row, 'read returned no row for the key');
   return row;
 }

@@ -73,6 +73,14 @@ export const shortView = defineFeatureView({
   retention: '2s',
 });
 
+/** A view the suite never passes to `init`: reading it must fail with UNKNOWN_VIEW. */
+export const undeclaredView = defineFeatureView({
+  name: 'conf_no_such_view',
+  entity: userEntity,
+  features: [{ name: 'f64', type: 'float64' }],
+  maxAge: '1m',
+});
+
 export const conformanceViews: readonly FeatureView[] = [
   allTypesView,
   twinView,

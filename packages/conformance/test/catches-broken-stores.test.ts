@@ -1,9 +1,5 @@
-import {
-  createFaultyOnlineStore,
-  createMemoryOnlineStore,
-  type OnlineStore,
-  type ReadRow,
-} from '@granary/core';
+import { createMemoryOnlineStore, type OnlineStore, type ReadRow } from '@granary/core';
+import { createFaultyOnlineStore } from '@granary/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   type ConformanceCase,
@@ -38,8 +34,8 @@ function failureAsNotFoundStore() {
   return {
     ...inner,
     async read(
-      view: string,
-      keys: readonly Parameters<OnlineStore['read']>[1][number][],
+      view: Parameters<OnlineStore['read']>[0],
+      keys: Parameters<OnlineStore['read']>[1],
       features: readonly string[],
     ) {
       try {
@@ -56,7 +52,11 @@ function deafToAbortStore() {
   const inner = createFaultyOnlineStore(createMemoryOnlineStore());
   return {
     ...inner,
-    read: (v: string, k: Parameters<OnlineStore['read']>[1], f: readonly string[]) => inner.read(v, k, f),
+    read: (
+      v: Parameters<OnlineStore['read']>[0],
+      k: Parameters<OnlineStore['read']>[1],
+      f: readonly string[],
+    ) => inner.read(v, k, f),
   };
 }
 

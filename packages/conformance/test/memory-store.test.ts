@@ -1,4 +1,5 @@
-import { createFaultyOnlineStore, createMemoryOnlineStore } from '@granary/core';
+import { createMemoryOnlineStore } from '@granary/core';
+import { createFaultyOnlineStore } from '@granary/core/testing';
 import { describeOnlineStoreConformance } from '../src/index.js';
 
 // The memory store is the reference implementation: it must pass the whole suite. The fault hooks come from

@@ -136,7 +136,9 @@ describe('createDuckDbOfflineStore', () => {
     expect(composite.find((k) => k.user_id === -9n)?.item_id).toEqual(new Uint8Array([]));
     await store.close();
   });
+});
 
+describe('createDuckDbOfflineStore: statistics, errors and foreign files', () => {
   it('computes statistics over a window, per entity (latest value) or per row', async () => {
     const store = createDuckDbOfflineStore({ root: dir });
     // Rows at T0 .. T0+9m: clicks 0..9, ctr 0..0.9; u0's row at +100m is outside [T0, T0+10m).

@@ -1,8 +1,7 @@
 import { type AttributeValue, BatchGetItemCommand, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
-import { StoreError, sleep } from '@granary/core';
-import { fullJitterDelay } from './backoff.js';
+import { type Backoff, type EntityKeyString, entityKeyToString, StoreError, sleep } from '@granary/core';
 import type { Send } from './send.js';
-import { featureAttributes, KEY_ATTRIBUTE, keyId, TTL_ATTRIBUTE } from './table-layout.js';
+import { featureAttributes, KEY_ATTRIBUTE, TTL_ATTRIBUTE } from './table-layout.js';
 import { MAX_EXPRESSION_CHARS } from './write-plan.js';
 
 /** BatchGetItem's largest request. */
@@ -13,9 +12,7 @@ export interface BatchReaderContext {
   readonly send: Send;
   readonly store: string;
   readonly maxUnprocessedRetries: number;
-  readonly backoffBaseMs: number;
-  readonly backoffMaxMs: number;
-  readonly random: () => number;
+  readonly backoff: Backoff;
 }
 
 /**
@@ -41,7 +38,7 @@ export function readProjection(
  * Reads up to 100 distinct keys of one table with BatchGetItem. Keys returned as `UnprocessedKeys`
  * (throttling, or a response over 16 MB) are asked again with exponential backoff and full jitter while the
  * signal allows, at most `maxUnprocessedRetries` times; then the read fails with STORE_THROTTLED rather
- * than report those keys as absent. Returns the items found, by {@link keyId}.
+ * than report those keys as absent. Returns the items found, by canonical key string.
  */
 export async function batchGet(
   ctx: BatchReaderContext,
@@ -49,8 +46,8 @@ export async function batchGet(
   keys: readonly Uint8Array[],
   request: Omit<KeysAndAttributes, 'Keys'>,
   signal: AbortSignal | undefined,
-): Promise<Map<string, Record<string, AttributeValue>>> {
-  const found = new Map<string, Record<string, AttributeValue>>();
+): Promise<Map<EntityKeyString, Record<string, AttributeValue>>> {
+  const found = new Map<EntityKeyString, Record<string, AttributeValue>>();
   let pending: Record<string, AttributeValue>[] = keys.map((k) => ({ [KEY_ATTRIBUTE]: { B: k } }));
   for (let retry = 0; ; retry++) {
     const input = { RequestItems: { [table]: { ...request, Keys: pending } } };
@@ -61,7 +58,7 @@ export async function batchGet(
     );
     for (const item of out.Responses?.[table] ?? []) {
       const pk = item[KEY_ATTRIBUTE]?.B;
-      if (pk) found.set(keyId(pk), item);
+      if (pk) found.set(entityKeyToString(pk), item);
     }
     pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
     if (pending.length === 0) return found;
@@ -73,11 +70,6 @@ export async function batchGet(
         { details: { table, unprocessed: pending.length } },
       );
     }
-    const delay = fullJitterDelay(retry + 1, {
-      baseMs: ctx.backoffBaseMs,
-      maxMs: ctx.backoffMaxMs,
-      random: ctx.random,
-    });
-    await sleep(delay, signal);
+    await sleep(ctx.backoff.delay(retry + 1), signal);
   }
 }

@@ -1,5 +1,5 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { type Clock, ConfigError, systemClock } from '@granary/core';
+import { type Backoff, type Clock, ConfigError, createBackoff, systemClock } from '@granary/core';
 
 /** DynamoDB's largest item, in bytes (attribute names included). */
 export const DYNAMODB_MAX_ITEM_BYTES = 400 * 1024;
@@ -99,6 +99,8 @@ export interface ResolvedOptions {
   readonly maxUnprocessedRetries: number;
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
+  /** The backoff of unprocessed-key retries (full jitter from `backoffBaseMs` up to `backoffMaxMs`). */
+  readonly backoff: Backoff;
   readonly maxValueBytes: number;
   readonly clock: Clock;
   readonly random: () => number;
@@ -130,6 +132,9 @@ export function resolveOptions(options: DynamoDbOnlineStoreOptions): ResolvedOpt
       'tablePrefix',
     );
   }
+  const backoffBaseMs = positive(options.backoffBaseMs, 25, 'backoffBaseMs');
+  const backoffMaxMs = positive(options.backoffMaxMs, 1000, 'backoffMaxMs');
+  const random = options.random ?? Math.random;
   return {
     tablePrefix,
     createTables: options.createTables ?? false,
@@ -140,11 +145,12 @@ export function resolveOptions(options: DynamoDbOnlineStoreOptions): ResolvedOpt
     writeConcurrency: integer(options.writeConcurrency, 16, 'writeConcurrency', 1),
     maxWriteAttempts: integer(options.maxWriteAttempts, 8, 'maxWriteAttempts', 1),
     maxUnprocessedRetries: integer(options.maxUnprocessedRetries, 10, 'maxUnprocessedRetries', 0),
-    backoffBaseMs: positive(options.backoffBaseMs, 25, 'backoffBaseMs'),
-    backoffMaxMs: positive(options.backoffMaxMs, 1000, 'backoffMaxMs'),
+    backoffBaseMs,
+    backoffMaxMs,
+    backoff: createBackoff({ initialMs: backoffBaseMs, maxMs: backoffMaxMs, jitter: 'full', random }),
     maxValueBytes: positive(options.maxValueBytes, 64 * 1024, 'maxValueBytes', 390 * 1024),
     clock: options.clock ?? systemClock,
-    random: options.random ?? Math.random,
+    random,
     name: options.name ?? 'dynamodb',
   };
 }

@@ -63,11 +63,6 @@ export function isExpired(item: Record<string, AttributeValue>, nowMs: number): 
   return ttl !== undefined && ttl * 1000 <= nowMs;
 }
 
-/** The map key of an entity key's bytes (base64url, as core's `entityKeyToString`). */
-export function keyId(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-}
-
 /** The stored event time and bytes of one feature, or undefined when the item lacks it. */
 export function storedVersion(
   item: Record<string, AttributeValue>,

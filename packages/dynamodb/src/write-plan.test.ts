@@ -1,4 +1,5 @@
-import { createViewCatalog, encodeValue, isGranaryError, prepareWrites } from '@granary/core';
+import { encodeValue, isGranaryError } from '@granary/core';
+import { prepareWrites } from '@granary/core/testing';
 import { describe, expect, it } from 'vitest';
 import { testView } from '../test/views.js';
 import {
@@ -11,10 +12,9 @@ import {
 } from './write-plan.js';
 
 const view = testView('stats', { a: 'float64', b: 'string', blob: 'bytes' });
-const catalog = createViewCatalog();
-catalog.register([view]);
+const views = [view];
 const prepare = (rows: Parameters<typeof prepareWrites>[1]) =>
-  prepareWrites(catalog, rows, { maxValueBytes: 400 * 1024, store: 'dynamodb' });
+  prepareWrites(views, rows, { maxValueBytes: 400 * 1024, store: 'dynamodb' });
 
 const fw = (name: string, eventTime: number, bytes: number[]): FeatureWrite => ({
   name,

@@ -7,7 +7,7 @@ import {
   ValidationError,
 } from '@granary/core';
 import { DYNAMODB_MAX_ITEM_BYTES } from './options.js';
-import { featureAttributes, isExpired, keyId, storedTtl, storedVersion } from './table-layout.js';
+import { featureAttributes, isExpired, storedTtl, storedVersion } from './table-layout.js';
 
 /** One feature to write: encoded value and event time. */
 export interface FeatureWrite {
@@ -37,7 +37,7 @@ export function mergeRows(rows: readonly PreparedRow[], store: string): ItemWrit
     { view: FeatureView; key: Uint8Array; features: Map<string, FeatureWrite> }
   >();
   rows.forEach((row, i) => {
-    const id = `${row.view.name}\u0000${keyId(row.key)}`;
+    const id = `${row.view.name}\u0000${row.keyString}`;
     let item = items.get(id);
     if (!item) {
       item = { view: row.view, key: row.key, features: new Map() };

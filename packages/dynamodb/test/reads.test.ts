@@ -4,7 +4,8 @@ import {
   DynamoDBClient,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { createManualClock, isGranaryError } from '@granary/core';
+import { isGranaryError, readEntities } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbOnlineStore, type DynamoDbOnlineStore } from '../src/index.js';
 import {
@@ -94,7 +95,7 @@ describe('BatchGetItem', () => {
   it('chunks to at most 100 distinct keys, projects only the requested features, keeps alignment', async () => {
     const { store, client, requests } = await storeWith((out) => out);
     const asked = [...keys, keys[0], keys[249], { id: 'missing' }] as typeof keys;
-    const rows = await store.read(view.name, asked, ['a', 'c']);
+    const rows = await readEntities(store, view, asked, ['a', 'c']);
     expect(requests).toHaveLength(3);
     for (const r of requests) {
       const [spec] = Object.values(
@@ -139,7 +140,7 @@ describe('BatchGetItem', () => {
         backoffBaseMs: 5,
       },
     );
-    const rows = await store.read(view.name, keys.slice(0, 150), ['b']);
+    const rows = await readEntities(store, view, keys.slice(0, 150), ['b']);
     expect(rows.map((r) => r.b?.value)).toEqual(keys.slice(0, 150).map((_, i) => `s${i}`));
     const sizes = requests.map(
       (r) => (Object.values(r.RequestItems as object)[0] as { Keys: unknown[] }).Keys.length,
@@ -155,13 +156,15 @@ describe('BatchGetItem', () => {
       maxUnprocessedRetries: 3,
       backoffBaseMs: 1,
     });
-    const error = await store.read(view.name, keys.slice(0, 10), ['a']).catch((e: unknown) => e);
+    const error = await readEntities(store, view, keys.slice(0, 10), ['a']).catch((e: unknown) => e);
     expect(isGranaryError(error, 'STORE_THROTTLED') && error.retryable).toBe(true);
     expect(requests).toHaveLength(4);
     await store.close();
     client.destroy();
   });
+});
 
+describe('BatchGetItem: backoff, throttling and consistency', () => {
   it('backs off inside the deadline: a read whose signal fires while it waits rejects promptly', async () => {
     const { store, client } = await storeWith(unprocessAll, {
       maxUnprocessedRetries: 1000,
@@ -169,9 +172,9 @@ describe('BatchGetItem', () => {
       backoffMaxMs: 200,
     });
     const started = Date.now();
-    const error = await store
-      .read(view.name, keys.slice(0, 10), ['a'], { signal: AbortSignal.timeout(300) })
-      .catch((e: unknown) => e);
+    const error = await readEntities(store, view, keys.slice(0, 10), ['a'], {
+      signal: AbortSignal.timeout(300),
+    }).catch((e: unknown) => e);
     expect(isGranaryError(error, 'DEADLINE_EXCEEDED')).toBe(true);
     expect(Date.now() - started).toBeLessThan(600);
     await store.close();
@@ -195,7 +198,7 @@ describe('BatchGetItem', () => {
     );
     const store = directStore({ tablePrefix: prefix, client });
     await store.init([view]);
-    const error = await store.read(view.name, keys.slice(0, 3), ['a']).catch((e: unknown) => e);
+    const error = await readEntities(store, view, keys.slice(0, 3), ['a']).catch((e: unknown) => e);
     expect(isGranaryError(error, 'STORE_THROTTLED') && error.retryable).toBe(true);
     expect(attempts).toBe(2);
     await store.close();
@@ -204,15 +207,15 @@ describe('BatchGetItem', () => {
 
   it('strongly consistent reads set ConsistentRead, per call or by default', async () => {
     const { store, client, requests } = await storeWith((out) => out);
-    await store.read(view.name, [keys[0] as { id: string }], ['a'], { consistent: true });
-    await store.read(view.name, [keys[0] as { id: string }], ['a']);
+    await readEntities(store, view, [keys[0] as { id: string }], ['a'], { consistent: true });
+    await readEntities(store, view, [keys[0] as { id: string }], ['a']);
     const consistent = requests.map(
       (r) => (Object.values(r.RequestItems as object)[0] as { ConsistentRead: boolean }).ConsistentRead,
     );
     expect(consistent).toEqual([true, false]);
     await store.close();
     const byDefault = await storeWith((out) => out, { consistentReads: true });
-    await byDefault.store.read(view.name, [keys[0] as { id: string }], ['a']);
+    await readEntities(byDefault.store, view, [keys[0] as { id: string }], ['a']);
     expect(
       (Object.values(byDefault.requests[0]?.RequestItems as object)[0] as { ConsistentRead: boolean })
         .ConsistentRead,
@@ -231,13 +234,13 @@ describe('expiry, cancellation and failures', () => {
     const key = { id: 'expiring' };
     await store.write([{ view: view.name, key, values: { a: 1 }, eventTime: T0 }]);
     clock.advance(view.retentionMs - 1000);
-    expect((await store.read(view.name, [key], ['a']))[0]?.a?.value).toBe(1);
+    expect((await readEntities(store, view, [key], ['a']))[0]?.a?.value).toBe(1);
     clock.advance(2000);
-    expect(await store.read(view.name, [key], ['a'])).toEqual([{}]);
+    expect(await readEntities(store, view, [key], ['a'])).toEqual([{}]);
     expect(await rawItem(raw, store.tableName(view.name), view, key)).toBeDefined();
     await store.write([{ view: view.name, key: { id: 'fresh' }, values: { a: 2 }, eventTime: T0 }]);
     const scanned: unknown[] = [];
-    for await (const k of store.scan?.(view.name) ?? []) scanned.push(k.id);
+    for await (const k of store.scan?.(view) ?? []) scanned.push(k.id);
     expect(scanned).not.toContain('expiring');
     expect(scanned).toContain('fresh');
     await store.close();
@@ -254,7 +257,7 @@ describe('expiry, cancellation and failures', () => {
     const store = directStore({ tablePrefix: prefix, client });
     await store.init([view]);
     const signal = new AbortController().signal;
-    await store.read(view.name, [keys[0] as { id: string }], ['a'], { signal });
+    await readEntities(store, view, [keys[0] as { id: string }], ['a'], { signal });
     await store.write([{ view: view.name, key: { id: 'sig' }, values: { a: 1 }, eventTime: T0 }], { signal });
     expect(signals.slice(-2)).toEqual([signal, signal]);
     await store.close();
@@ -279,7 +282,9 @@ describe('expiry, cancellation and failures', () => {
         toxicity: 1,
         attributes: { latency: 1500, jitter: 0 },
       });
-      const error = await store.read(view.name, [keys[0] as { id: string }], ['a']).catch((e: unknown) => e);
+      const error = await readEntities(store, view, [keys[0] as { id: string }], ['a']).catch(
+        (e: unknown) => e,
+      );
       expect(isGranaryError(error, 'STORE_TIMEOUT') && error.retryable).toBe(true);
     } finally {
       await store.close();

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { isGranaryError } from '@granary/core';
+import { isGranaryError, readEntities } from '@granary/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDynamoDbOnlineStore } from '../src/index.js';
 import { deleteTables, directConfig, directStore, dynaliteProxy, rawClient, runPrefix } from './helpers.js';
@@ -80,7 +80,7 @@ describe('health and close', () => {
     expect(h.latencyMs).toBeGreaterThanOrEqual(0);
     await store.close();
     expect(await store.health()).toMatchObject({ ok: false, detail: 'closed' });
-    await expect(store.read(view.name, [{ id: 'x' }], ['a'])).rejects.toSatisfy((e) =>
+    await expect(readEntities(store, view, [{ id: 'x' }], ['a'])).rejects.toSatisfy((e) =>
       isGranaryError(e, 'STORE_CLOSED'),
     );
   });

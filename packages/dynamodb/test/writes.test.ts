@@ -1,5 +1,6 @@
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { compareBytes, compareVersions, createManualClock, encodeValue, isGranaryError } from '@granary/core';
+import { compareBytes, compareVersions, encodeValue, isGranaryError, readEntities } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDbOnlineStore } from '../src/index.js';
@@ -51,7 +52,7 @@ describe('the tie rule inside DynamoDB is exactly core compareBytes', () => {
       await store.write([{ view: view.name, key: k, values: { raw: second }, eventTime: T0 }]);
     }
     const want = compareBytes(encodeValue('bytes', a), encodeValue('bytes', b)) >= 0 ? a : b;
-    const rows = await store.read(view.name, [k1, k2], ['raw']);
+    const rows = await readEntities(store, view, [k1, k2], ['raw']);
     expect(rows.map((r) => Buffer.from(r.raw?.value as Uint8Array).toString('hex'))).toEqual([
       Buffer.from(want).toString('hex'),
       Buffer.from(want).toString('hex'),
@@ -89,7 +90,7 @@ async function newerThenMixed(s: DynamoDbOnlineStore, times = 1): Promise<unknow
   for (let i = 0; i < times; i++) {
     await s.write([{ view: view.name, key: k, values: { num: 2, str: 'b' }, eventTime: T0 + 5 }]);
   }
-  const [row] = await s.read(view.name, [k], ['num', 'str']);
+  const [row] = await readEntities(s, view, [k], ['num', 'str']);
   return [row?.num?.value, row?.str?.value];
 }
 
@@ -183,7 +184,7 @@ describe('conditional updates', () => {
     const k = key();
     const values = Object.fromEntries(wide.features.map((f, i) => [f.name, BigInt(i)]));
     await store.write([{ view: wide.name, key: k, values, eventTime: T0 }]);
-    const [row] = await store.read(wide.name, [k], Object.keys(values));
+    const [row] = await readEntities(store, wide, [k], Object.keys(values));
     expect(Object.keys(row ?? {})).toHaveLength(300);
     expect(row?.feature_number_299?.value).toBe(299n);
   });
@@ -237,8 +238,9 @@ describe('concurrent writers on separate clients', () => {
                 }
               }),
             );
-            const rows =
-              (await writers[0]?.read(view.name, keys, ['num', 'str'], { consistent: true })) ?? [];
+            const rows = writers[0]
+              ? await readEntities(writers[0], view, keys, ['num', 'str'], { consistent: true })
+              : [];
             for (const [id, want] of best) {
               const [k, f] = id.split('/') as [string, 'num' | 'str'];
               expect(rows[Number(k)]?.[f]?.value, id).toBe(want.value);
@@ -277,10 +279,10 @@ describe('retention', () => {
     await store.write([{ view: view.name, key: k, values: { num: 1, str: 'old' }, eventTime: T0 + 100 }]);
     clock.advance(view.retentionMs + 1000);
     try {
-      expect(await store.read(view.name, [k], ['num', 'str'])).toEqual([{}]);
+      expect(await readEntities(store, view, [k], ['num', 'str'])).toEqual([{}]);
       expect(await rawItem(raw, store.tableName(view.name), view, k)).toBeDefined(); // dynalite never deletes
       await store.write([{ view: view.name, key: k, values: { num: 2 }, eventTime: T0 }]);
-      const [row] = await store.read(view.name, [k], ['num', 'str']);
+      const [row] = await readEntities(store, view, [k], ['num', 'str']);
       expect(row).toEqual({ num: { value: 2, eventTime: T0, writtenAt: clock.now() } });
     } finally {
       clock.advance(-(view.retentionMs + 1000));
@@ -311,6 +313,6 @@ describe('validation before anything is written', () => {
       ]),
     ).rejects.toSatisfy((e) => isGranaryError(e, 'VALUE_TOO_LARGE'));
     await big.close();
-    expect(await store.read(view.name, [good], ['num'])).toEqual([{}]);
+    expect(await readEntities(store, view, [good], ['num'])).toEqual([{}]);
   });
 });

@@ -1,4 +1,4 @@
-import { createInMemoryMetricsRecorder } from '@granary/core';
+import { createInMemoryMetricsRecorder } from '@granary/core/testing';
 import type { Batch } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { type BatchPayload, createBatchHandler } from './batch-handler.js';

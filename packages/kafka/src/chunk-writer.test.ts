@@ -1,10 +1,18 @@
-import { createFaultyOnlineStore, createMemoryOnlineStore, StoreError } from '@granary/core';
+import { createMemoryOnlineStore, readEntities, StoreError } from '@granary/core';
+import { createFaultyOnlineStore } from '@granary/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createChunkWriter } from './chunk-writer.js';
 import type { DeadLetter, DeadLetterPublisher } from './dead-letter.js';
 import { createStoreWriter } from './store-writer.js';
 import { createKafkaMetrics, type Logger } from './telemetry.js';
-import { fixtureNow, fixturePlanner, fixtureViews, message, userEvent } from './test-fixtures.js';
+import {
+  fixtureNow,
+  fixturePlanner,
+  fixtureView,
+  fixtureViews,
+  message,
+  userEvent,
+} from './test-fixtures.js';
 
 const t = fixtureNow - 60_000;
 
@@ -29,7 +37,8 @@ async function setup(options: { deadLettersFail?: boolean } = {}) {
   };
   const write = createStoreWriter({ store, timeoutMs: 1000, metrics: createKafkaMetrics() });
   const writer = createChunkWriter({ write, deadLetters, logger });
-  const read = (user: string) => inner.read('v', [{ user_id: user }], ['i', 's']).then((r) => r[0]);
+  const read = (user: string) =>
+    readEntities(inner, fixtureView, [{ user_id: user }], ['i', 's']).then((r) => r[0]);
   return { store, writer, published, logged, read };
 }
 

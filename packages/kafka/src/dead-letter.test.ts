@@ -1,4 +1,4 @@
-import { createInMemoryMetricsRecorder } from '@granary/core';
+import { createInMemoryMetricsRecorder } from '@granary/core/testing';
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createDeadLetterPublisher, DEAD_LETTER_HEADERS, deadLetterMessage } from './dead-letter.js';

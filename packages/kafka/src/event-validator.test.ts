@@ -1,10 +1,5 @@
-import {
-  createManualClock,
-  createRegistry,
-  defineEntity,
-  defineFeatureView,
-  type FeatureValue,
-} from '@granary/core';
+import { createRegistry, defineEntity, defineFeatureView, type FeatureValue } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeFeatureEvent, encodeHeartbeatEvent } from './event-schema.js';
@@ -184,7 +179,9 @@ describe('createEventValidator', () => {
     expect(r.path).toBe(path);
     expect(r.message.length).toBeGreaterThan(5);
   });
+});
 
+describe('createEventValidator (properties and limits)', () => {
   it('accepts event times up to the allowed skew', () => {
     expect(validator.validate(event({ eventTime: now + 60_000 })).ok).toBe(true);
   });

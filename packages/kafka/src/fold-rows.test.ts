@@ -1,8 +1,8 @@
-import { createMemoryOnlineStore, type FeatureValue, type WriteRow } from '@granary/core';
+import { createMemoryOnlineStore, type FeatureValue, readEntities, type WriteRow } from '@granary/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRowFolder } from './fold-rows.js';
-import { fixtureNow, fixtureRegistry, fixtureViews, testSeed } from './test-fixtures.js';
+import { fixtureNow, fixtureRegistry, fixtureView, fixtureViews, testSeed } from './test-fixtures.js';
 
 const seed = testSeed('fold-rows.test.ts');
 const fold = createRowFolder((name) => fixtureRegistry.views.get(name));
@@ -36,8 +36,9 @@ async function stored(rows: readonly WriteRow[]) {
   const store = createMemoryOnlineStore();
   await store.init(fixtureViews);
   if (rows.length > 0) await store.write(rows);
-  const read = await store.read(
-    'v',
+  const read = await readEntities(
+    store,
+    fixtureView,
     USERS.map((user_id) => ({ user_id })),
     [...FEATURES],
   );

@@ -1,8 +1,7 @@
 import {
   compareVersions,
-  createEntityKeyEncoder,
-  type EntityKeyEncoder,
   encodeValue,
+  entityKeyString,
   type FeatureValue,
   type FeatureView,
   type WriteRow,
@@ -39,15 +38,9 @@ export type RowFolder = (rows: readonly WriteRow[]) => WriteRow[];
  * checks then report it).
  */
 export function createRowFolder(viewOf: (name: string) => FeatureView | undefined): RowFolder {
-  const encoders = new Map<string, EntityKeyEncoder>();
   const groupId = (view: FeatureView, row: WriteRow): string | undefined => {
-    let encode = encoders.get(view.name);
-    if (!encode) {
-      encode = createEntityKeyEncoder(view.entity);
-      encoders.set(view.name, encode);
-    }
     try {
-      return `${view.name}\u0000${encode(row.key)}`;
+      return `${view.name}\u0000${entityKeyString(view.entity, row.key)}`;
     } catch {
       return undefined;
     }

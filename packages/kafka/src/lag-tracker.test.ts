@@ -1,5 +1,5 @@
 import type { GaugeMetric, MetricLabels, MetricsRecorder } from '@granary/core';
-import { createManualClock } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createLagTracker } from './lag-tracker.js';

@@ -1,8 +1,11 @@
+import { createBackoff } from '@granary/core';
 import type { EachBatchPayload } from 'kafkajs';
-import { backoffDelay } from './backoff.js';
 import type { KafkaMetrics, Logger } from './telemetry.js';
 
-/** Pauses partitions whose writes fail and resumes them after an exponential backoff with jitter. */
+/**
+ * Pauses partitions whose writes fail and resumes them after an exponential backoff with equal jitter (core's
+ * `createBackoff`: a delay in [base / 2, base], so partitions paused by one outage do not all retry at once).
+ */
 export interface PartitionPauser {
   /** Pauses the batch's partition (kafkajs stops fetching it) and schedules its resume. */
   pause(payload: Pick<EachBatchPayload, 'batch' | 'pause'>, error: unknown, logger: Logger): void;
@@ -21,7 +24,12 @@ export function createPartitionPauser(options: {
   metrics: KafkaMetrics;
   random?: () => number;
 }): PartitionPauser {
-  const random = options.random ?? Math.random;
+  const backoff = createBackoff({
+    initialMs: options.initialMs,
+    maxMs: options.maxMs,
+    jitter: 'equal',
+    random: options.random ?? Math.random,
+  });
   const failures = new Map<string, number>();
   const timers = new Map<string, { timer: NodeJS.Timeout; topic: string }>();
 
@@ -37,7 +45,7 @@ export function createPartitionPauser(options: {
       if (timers.has(id)) return;
       const attempt = (failures.get(id) ?? 0) + 1;
       failures.set(id, attempt);
-      const delay = backoffDelay(attempt, options, random);
+      const delay = backoff.delay(attempt);
       const resume = pause();
       const timer = setTimeout(() => {
         timers.delete(id);

@@ -1,11 +1,6 @@
 // Fixtures shared by this package's unit tests (not exported by the package).
-import {
-  createManualClock,
-  createRegistry,
-  defineEntity,
-  defineFeatureView,
-  type FeatureValue,
-} from '@granary/core';
+import { createRegistry, defineEntity, defineFeatureView, type FeatureValue } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import type { KafkaMessage } from 'kafkajs';
 import { createChunkPlanner } from './chunk-planner.js';
 import { encodeFeatureEvent } from './event-schema.js';
@@ -41,6 +36,9 @@ export const fixtureRegistry = createRegistry({
 
 /** Every view a fixture store needs: the registry's and the heartbeat view. */
 export const fixtureViews = [...fixtureRegistry.views.values(), defaultHeartbeatBinding.view];
+
+/** View `v` of the fixture registry. */
+export const fixtureView = fixtureRegistry.getView('v');
 
 /** The fixtures' "now"; event times of the fixtures lie before it. */
 export const fixtureNow = Date.UTC(2026, 0, 1, 12);

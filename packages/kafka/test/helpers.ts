@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  createInMemoryMetricsRecorder,
-  createRegistry,
-  defineEntity,
-  defineFeatureView,
-  type InMemoryMetricsRecorder,
-  type Registry,
-} from '@granary/core';
+import { createRegistry, defineEntity, defineFeatureView, type Registry } from '@granary/core';
+import { createInMemoryMetricsRecorder, type InMemoryMetricsRecorder } from '@granary/core/testing';
 import { serviceEndpoints } from '@granary/services';
 import { type Admin, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 

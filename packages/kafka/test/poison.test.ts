@@ -1,4 +1,4 @@
-import { createMemoryOnlineStore } from '@granary/core';
+import { createMemoryOnlineStore, readEntities } from '@granary/core';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -216,8 +216,9 @@ describe('poison events', () => {
         expect(letter.value?.toString() ?? null).toBe(expected?.value === null ? null : expected?.value);
       }
       // Every valid event is in the store, and the offsets of every message (poison included) are committed.
-      const rows = await store.read(
-        'user_stats',
+      const rows = await readEntities(
+        store,
+        testRegistry(topic).getView('user_stats'),
         poison.map((_, i) => ({ user_id: `u${i}` })),
         ['clicks'],
       );

@@ -1,4 +1,5 @@
-import { createFaultyOnlineStore, createMemoryOnlineStore, HEARTBEAT_VIEW_NAME } from '@granary/core';
+import { createMemoryOnlineStore, heartbeatView, readEntities } from '@granary/core';
+import { createFaultyOnlineStore } from '@granary/core/testing';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -96,7 +97,7 @@ describe('a stalled store', () => {
         view: 'user_stats',
         partition: BigInt(p),
       }));
-      const rows = await inner.read(HEARTBEAT_VIEW_NAME, keys, ['emitted_at']);
+      const rows = await readEntities(inner, heartbeatView, keys, ['emitted_at']);
       return rows.map((r) => (r.emitted_at ? Date.now() - r.emitted_at.eventTime : Number.POSITIVE_INFINITY));
     };
     const healthy = async () => {
@@ -153,8 +154,9 @@ describe('a stalled store', () => {
       for (let n = 0; n < sent; n++) last.set(`u${n % 10}`, BigInt(n));
       await waitFor(
         async () => {
-          const rows = await inner.read(
-            'user_stats',
+          const rows = await readEntities(
+            inner,
+            registry.getView('user_stats'),
             [...last.keys()].map((user_id) => ({ user_id })),
             ['clicks'],
           );

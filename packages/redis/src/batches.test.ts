@@ -1,7 +1,7 @@
+import hashSlot from 'cluster-key-slot';
 import { describe, expect, it } from 'vitest';
 import { groupByNode } from './batches.js';
 import type { RedisClient } from './connection.js';
-import { hashSlot } from './key-slot.js';
 
 describe('grouping a batch by node', () => {
   it('one group for a standalone server', () => {

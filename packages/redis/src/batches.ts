@@ -1,7 +1,7 @@
 import { chunk } from '@granary/core';
+import calculateSlot from 'cluster-key-slot';
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './connection.js';
-import { hashSlot } from './key-slot.js';
 
 /** How to send one item of a batch: alone, or queued on a pipeline. */
 export interface BatchCommand<I, R> {
@@ -23,7 +23,7 @@ export function groupByNode(client: RedisClient, keys: readonly string[]): numbe
   const { slots } = client as { slots: string[][] };
   const groups = new Map<string, number[]>();
   keys.forEach((key, i) => {
-    const slot = hashSlot(key);
+    const slot = calculateSlot(key);
     const owner = slots[slot]?.join(';') ?? `slot ${slot}`;
     const group = groups.get(owner);
     if (group) group.push(i);

@@ -1,4 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
+import { RedisConnectError } from './errors.js';
 import type { RedisOnlineStoreOptions } from './options.js';
 import { WRITE_COMMAND, WRITE_SCRIPT } from './write-script.js';
 
@@ -32,15 +33,44 @@ export function createClient(options: RedisOnlineStoreOptions, onError: (error: 
 }
 
 /**
- * Resolves once the client is ready, connecting it first when it never was; rejects with the connect error,
- * or when the client ended. `signal` only detaches the listeners (the caller bounds the wait).
+ * Where a client connects, for error messages: `host:port` (or the socket path) of a standalone client, the
+ * master name and sentinels of a Sentinel client, or the nodes a cluster client failed to reach.
+ */
+function connectTarget(client: RedisClient, failedNodes: ReadonlySet<string>): string {
+  if (client instanceof Cluster) {
+    return `Redis Cluster ${failedNodes.size > 0 ? [...failedNodes].join(', ') : '(startup nodes)'}`;
+  }
+  const { host, port, path, sentinels, name } = client.options;
+  if (sentinels && sentinels.length > 0) {
+    const addresses = sentinels.map((s) => `${s.host ?? 'localhost'}:${s.port ?? 26379}`).join(', ');
+    return `Redis master "${name ?? 'mymaster'}" through Sentinel ${addresses}`;
+  }
+  return path ? `Redis at ${path}` : `Redis at ${host ?? 'localhost'}:${port ?? 6379}`;
+}
+
+/**
+ * Resolves once the client is ready, connecting it first when it never was. Rejects with a
+ * {@link RedisConnectError} naming the address and the cause: ioredis reports the cause (ECONNREFUSED,
+ * ENOTFOUND, WRONGPASS...) only as an `error` event and rejects `connect()` with "Connection is closed.",
+ * so the events seen while waiting are kept. `signal` only detaches the listeners (the caller bounds the wait).
  */
 export function waitUntilReady(client: RedisClient, signal: AbortSignal): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
-  if (client.status === 'wait') return client.connect();
-  if (client.status === 'end') return Promise.reject(new Error('Connection is closed.'));
+  let lastError: Error | undefined;
+  const failedNodes = new Set<string>();
+  const onError = (error: Error) => {
+    lastError = error;
+  };
+  const onNodeError = (error: Error, address: string) => {
+    failedNodes.add(address);
+    lastError ??= error;
+  };
+  const fail = (error: unknown) =>
+    new RedisConnectError(connectTarget(client, failedNodes), lastError ?? error);
   return new Promise<void>((resolve, reject) => {
     const cleanup = () => {
+      client.off('error', onError);
+      client.off('node error', onNodeError);
       client.off('ready', onReady);
       client.off('end', onEnd);
       signal.removeEventListener('abort', cleanup);
@@ -51,11 +81,21 @@ export function waitUntilReady(client: RedisClient, signal: AbortSignal): Promis
     };
     const onEnd = () => {
       cleanup();
-      reject(new Error('Connection is closed.'));
+      reject(fail(new Error('Connection is closed.')));
     };
+    client.on('error', onError);
+    client.on('node error', onNodeError);
+    signal.addEventListener('abort', cleanup, { once: true });
+    if (client.status === 'end') return onEnd();
+    if (client.status === 'wait') {
+      client.connect().then(onReady, (error: unknown) => {
+        cleanup();
+        reject(fail(error));
+      });
+      return;
+    }
     client.on('ready', onReady);
     client.on('end', onEnd);
-    signal.addEventListener('abort', cleanup, { once: true });
   });
 }
 

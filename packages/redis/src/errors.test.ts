@@ -1,6 +1,6 @@
 import { AbortedError, isGranaryError, StoreError } from '@granary/core';
 import { describe, expect, it } from 'vitest';
-import { toStoreError } from './errors.js';
+import { RedisConnectError, toStoreError } from './errors.js';
 
 function replyError(message: string): Error {
   const e = new Error(message);
@@ -76,6 +76,36 @@ const cases: [string, unknown, string, boolean][] = [
   ['auth', replyError('NOAUTH Authentication required.'), 'STORE_ERROR', false],
   ['script error', replyError('ERR Error running script'), 'STORE_ERROR', false],
   ['not an error', 'boom', 'STORE_ERROR', false],
+  [
+    'connect refused',
+    new RedisConnectError('Redis at 127.0.0.1:1', socketError('ECONNREFUSED')),
+    'STORE_UNAVAILABLE',
+    true,
+  ],
+  [
+    'connect: name not found',
+    new RedisConnectError('Redis at nowhere.invalid:6379', socketError('ENOTFOUND')),
+    'STORE_UNAVAILABLE',
+    true,
+  ],
+  [
+    'connect: no cause reported',
+    new RedisConnectError('Redis Cluster (startup nodes)', new Error('None of startup nodes is available')),
+    'STORE_UNAVAILABLE',
+    true,
+  ],
+  [
+    'connect: socket timeout',
+    new RedisConnectError('Redis at 10.0.0.1:6379', socketError('ETIMEDOUT')),
+    'STORE_TIMEOUT',
+    true,
+  ],
+  [
+    'connect: wrong password',
+    new RedisConnectError('Redis at 127.0.0.1:6379', replyError('WRONGPASS invalid username-password pair')),
+    'STORE_ERROR',
+    false,
+  ],
 ];
 
 describe('driver error mapping', () => {
@@ -86,6 +116,14 @@ describe('driver error mapping', () => {
     expect((mapped as StoreError).retryable).toBe(retryable);
     expect((mapped as StoreError).cause).toBe(error);
     expect(mapped.message).toMatch(/^redis read failed: /);
+  });
+
+  it('names the address and the cause of a failed connect', () => {
+    const cause = socketError('ECONNREFUSED');
+    const mapped = toStoreError(new RedisConnectError('Redis at 127.0.0.1:1', cause), 'redis', 'connect');
+    expect(mapped.message).toBe(
+      'redis connect failed: cannot connect to Redis at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1',
+    );
   });
 
   it('passes Granary errors through unchanged', () => {

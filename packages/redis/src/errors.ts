@@ -28,8 +28,31 @@ const UNAVAILABLE_REPLIES = new Set([
 /** Server replies that mean "too busy / full": a long script running, or maxmemory reached. */
 const THROTTLED_REPLIES = new Set(['BUSY', 'OOM']);
 
+/**
+ * A connection that could not be established, naming where and why: "cannot connect to Redis at
+ * 127.0.0.1:6379: connect ECONNREFUSED 127.0.0.1:6379". `cause` is what ioredis reported.
+ */
+export class RedisConnectError extends Error {
+  override readonly name = 'RedisConnectError';
+  /** What the client tried to reach: `Redis at host:port`, a Sentinel master, or cluster nodes. */
+  readonly target: string;
+  constructor(target: string, cause: unknown) {
+    super(`cannot connect to ${target}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.target = target;
+  }
+}
+
 function classify(error: unknown): StoreErrorCode {
   if (!(error instanceof Error)) return 'STORE_ERROR';
+  // A refused connection is unavailable, unless the server answered and said why (WRONGPASS, NOAUTH...).
+  if (error instanceof RedisConnectError) {
+    const code = classify(error.cause);
+    return code === 'STORE_ERROR' && (error.cause as Error | undefined)?.name !== 'ReplyError'
+      ? 'STORE_UNAVAILABLE'
+      : code;
+  }
   const code = (error as { code?: unknown }).code;
   if (code === 'ETIMEDOUT' || error.message.startsWith('Command timed out')) return 'STORE_TIMEOUT';
   if (isUnreachableErrorCode(code)) return 'STORE_UNAVAILABLE';

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import {
   ConfigError,
   type EntityKey,
-  encodeEntityKey,
+  type EntityKeyString,
   entityKeyFromString,
+  entityKeyString,
   entityKeyToString,
   type FeatureView,
   ValidationError,
@@ -79,8 +80,8 @@ export function escapeGlob(text: string): string {
  */
 export interface RedisKeyLayout {
   readonly keyPrefix: string;
-  /** The key of one row, from the canonical entity key bytes. */
-  rowKeyOf(view: string, entityKey: Uint8Array): string;
+  /** The key of one row, from the canonical entity key (its bytes, or its string as reads receive it). */
+  rowKeyOf(view: string, entityKey: Uint8Array | EntityKeyString): string;
   /** The key of one row, from an entity key as users pass it (validated). */
   rowKey(view: FeatureView, key: EntityKey): string;
   /** The SCAN MATCH pattern of every row of a view. */
@@ -92,12 +93,12 @@ export interface RedisKeyLayout {
 /** The key layout for `keyPrefix` (default `granary:`). For tools, migrations and debugging sessions. */
 export function createRedisKeyLayout(keyPrefix: string = DEFAULT_KEY_PREFIX): RedisKeyLayout {
   const prefix = checkKeyPrefix(keyPrefix);
-  const rowKeyOf = (view: string, entityKey: Uint8Array) =>
-    `${prefix}${view}:{${entityKeyToString(entityKey)}}`;
+  const rowKeyOf = (view: string, entityKey: Uint8Array | EntityKeyString) =>
+    `${prefix}${view}:{${typeof entityKey === 'string' ? entityKey : entityKeyToString(entityKey)}}`;
   return {
     keyPrefix: prefix,
     rowKeyOf,
-    rowKey: (view, key) => rowKeyOf(view.name, encodeEntityKey(view.entity, key)),
+    rowKey: (view, key) => rowKeyOf(view.name, entityKeyString(view.entity, key)),
     viewPattern: (view) => `${escapeGlob(prefix)}${view}:{*}`,
     entityKeyOf(view, rowKey) {
       const head = `${prefix}${view}:{`;

@@ -1,10 +1,5 @@
-import {
-  createViewCatalog,
-  defineEntity,
-  defineFeatureView,
-  prepareWrites,
-  type WriteRow,
-} from '@granary/core';
+import { defineEntity, defineFeatureView, type WriteRow } from '@granary/core';
+import { prepareWrites } from '@granary/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createRedisKeyLayout, featureFieldId, viewFieldIds } from './key-layout.js';
 import { decodeCell } from './stored-cell.js';
@@ -27,8 +22,7 @@ const wide = defineFeatureView({
   features: Array.from({ length: 2500 }, (_, i) => ({ name: `f${i}`, type: 'float64' as const })),
   maxAge: '1h',
 });
-const catalog = createViewCatalog();
-catalog.register([view, wide]);
+const views = [view, wide];
 const ids = new Map([
   [view.name, viewFieldIds(view)],
   [wide.name, viewFieldIds(wide)],
@@ -39,7 +33,7 @@ const ctx = {
   writtenAt: 1234.4,
 };
 const plan = (rows: WriteRow[]) =>
-  planWrites(prepareWrites(catalog, rows, { maxValueBytes: 1 << 20, store: 'redis' }), ctx);
+  planWrites(prepareWrites(views, rows, { maxValueBytes: 1 << 20, store: 'redis' }), ctx);
 
 describe('write planning', () => {
   it('one script call per row: writtenAt, retention, then field id and cell pairs', () => {

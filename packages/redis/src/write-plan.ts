@@ -26,7 +26,7 @@ export interface PlanContext {
 export function planWrites(rows: readonly PreparedRow[], ctx: PlanContext): ScriptCall[] {
   const merged = new Map<string, { view: FeatureView; features: Map<string, PreparedFeature> }>();
   for (const row of rows) {
-    const key = ctx.layout.rowKeyOf(row.view.name, row.key);
+    const key = ctx.layout.rowKeyOf(row.view.name, row.keyString);
     let entry = merged.get(key);
     if (!entry) {
       entry = { view: row.view, features: new Map() };

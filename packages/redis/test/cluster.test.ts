@@ -1,6 +1,7 @@
+import { readEntities } from '@granary/core';
+import hashSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashSlot } from '../src/key-slot.js';
 import { uniquePrefix } from './helpers/cleanup.js';
 import { topologies } from './helpers/topologies.js';
 import { activity, profile, testViews } from './helpers/views.js';
@@ -25,7 +26,7 @@ afterAll(() => topo.cleanup(prefix));
 
 describe('redis cluster', () => {
   it('a batch spanning every master is written and read in one call each', async () => {
-    const rows = await store.read(profile.name, keys, ['count']);
+    const rows = await readEntities(store, profile, keys, ['count']);
     expect(rows.map((r) => r.count?.value)).toEqual(keys.map((_, i) => BigInt(i)));
     const perMaster = await Promise.all(
       raw.nodes('master').map(async (node: Redis) => {
@@ -40,13 +41,13 @@ describe('redis cluster', () => {
   it('sends one pipeline per node, split by batchSize', async () => {
     const spy = vi.spyOn(store.client, 'pipeline');
     try {
-      await store.read(profile.name, keys.slice(0, 100), ['count']);
+      await readEntities(store, profile, keys.slice(0, 100), ['count']);
       expect(spy).toHaveBeenCalledTimes(3);
       spy.mockClear();
       const small = topo.store(`${prefix}small:`, { batchSize: 10 });
       await small.init(testViews);
       const smallSpy = vi.spyOn(small.client, 'pipeline');
-      await small.read(profile.name, keys.slice(0, 100), ['count']);
+      await readEntities(small, profile, keys.slice(0, 100), ['count']);
       expect(smallSpy.mock.calls.length).toBeGreaterThanOrEqual(10);
     } finally {
       spy.mockRestore();
@@ -68,13 +69,13 @@ describe('redis cluster', () => {
 
   it('scans every master, and honours the limit', async () => {
     const seen = new Set<string>();
-    for await (const k of store.scan?.(profile.name) ?? []) seen.add(String(k.user_id));
+    for await (const k of store.scan?.(profile) ?? []) seen.add(String(k.user_id));
     expect(seen).toEqual(new Set(keys.map((k) => k.user_id)));
     let n = 0;
-    for await (const _ of store.scan?.(profile.name, { limit: 7 }) ?? []) n++;
+    for await (const _ of store.scan?.(profile, { limit: 7 }) ?? []) n++;
     expect(n).toBe(7);
     const none: unknown[] = [];
-    for await (const k of store.scan?.(activity.name) ?? []) none.push(k);
+    for await (const k of store.scan?.(activity) ?? []) none.push(k);
     expect(none).toEqual([]);
   });
 

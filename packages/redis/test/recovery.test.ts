@@ -1,4 +1,4 @@
-import { type GranaryError, isGranaryError } from '@granary/core';
+import { type GranaryError, isGranaryError, readEntities } from '@granary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisOnlineStore, type RedisOnlineStore } from '../src/index.js';
 import { deleteByPrefix, uniquePrefix } from './helpers/cleanup.js';
@@ -47,7 +47,7 @@ describe("a real restart of a redis-server of the test's own (killed by PID)", (
   it('fails fast with retryable errors while the server is down, then recovers by itself', async () => {
     await store.write([{ view: profile.name, key, values: { score: 1 }, eventTime: 1 }]);
     await server.kill();
-    const read = await timed(store.read(profile.name, [key], ['score']));
+    const read = await timed(readEntities(store, profile, [key], ['score']));
     expect(read.result.status).toBe('rejected');
     expect((read.result as PromiseRejectedResult).reason).toSatisfy(retryable('STORE_UNAVAILABLE'));
     expect(read.ms, 'a read while disconnected must not wait for the timeout').toBeLessThan(500);
@@ -62,22 +62,29 @@ describe("a real restart of a redis-server of the test's own (killed by PID)", (
     await eventually('a write after the restart', () =>
       store.write([{ view: profile.name, key, values: { score: 3 }, eventTime: 3 }]),
     );
-    const [row] = await store.read(profile.name, [key], ['score']);
+    const [row] = await readEntities(store, profile, [key], ['score']);
     expect(row?.score?.value).toBe(3);
     expect((await store.health()).ok).toBe(true);
   });
 });
 
-describe('timeouts and cuts through Toxiproxy', () => {
-  const prefix = uniquePrefix('recovery');
+/**
+ * A Toxiproxy proxy of its own in front of the shared Redis, and a store (timeout 300 ms) through it holding
+ * one written key, set up and removed by the suite that calls it.
+ */
+function throughProxy(name: string) {
+  const prefix = uniquePrefix(name);
   const raw = rawStandalone();
-  let proxies: Proxies;
-  let store: RedisOnlineStore;
-  const key = { user_id: 'slow' };
-  beforeAll(async () => {
-    proxies = await createProxies(`granary-redis-recovery-${process.pid}`, [endpoints.redis.port]);
-    const h = proxies.handles[0];
+  const env = { prefix, key: { user_id: 'slow' }, proxies: undefined as Proxies | undefined };
+  let store: RedisOnlineStore | undefined;
+  const proxy = () => {
+    const h = env.proxies?.handles[0];
     if (!h) throw new Error('no proxy');
+    return h;
+  };
+  beforeAll(async () => {
+    env.proxies = await createProxies(`granary-redis-${name}-${process.pid}`, [endpoints.redis.port]);
+    const h = proxy();
     store = createRedisOnlineStore({
       url: `redis://${h.listenHost}:${h.listenPort}`,
       keyPrefix: prefix,
@@ -85,20 +92,20 @@ describe('timeouts and cuts through Toxiproxy', () => {
     });
     await store.init(testViews);
     await raw.connect();
-    await store.write([{ view: profile.name, key, values: { score: 1 }, eventTime: 1 }]);
+    await store.write([{ view: profile.name, key: env.key, values: { score: 1 }, eventTime: 1 }]);
   });
   afterAll(async () => {
     await store?.close();
-    await proxies?.remove();
+    await env.proxies?.remove();
     await deleteByPrefix([raw], prefix);
     await raw.quit();
   });
+  return { prefix, key: env.key, proxy, store: () => store as RedisOnlineStore };
+}
 
-  const proxy = () => {
-    const h = proxies.handles[0];
-    if (!h) throw new Error('no proxy');
-    return h;
-  };
+describe('timeouts and cuts through Toxiproxy', () => {
+  const env = throughProxy('recovery');
+  const { key, proxy } = env;
 
   it('latency beyond timeoutMs fails reads and writes with a retryable STORE_TIMEOUT, then recovers', async () => {
     const toxic = await proxy().proxy.addToxic({
@@ -109,15 +116,15 @@ describe('timeouts and cuts through Toxiproxy', () => {
       attributes: { latency: 1000, jitter: 0 },
     });
     try {
-      const read = await timed(store.read(profile.name, [key], ['score']));
+      const read = await timed(readEntities(env.store(), profile, [key], ['score']));
       expect((read.result as PromiseRejectedResult).reason).toSatisfy(retryable('STORE_TIMEOUT'));
       expect(read.ms).toBeLessThan(800);
       const write = await timed(
-        store.write([{ view: profile.name, key, values: { score: 2 }, eventTime: 2 }]),
+        env.store().write([{ view: profile.name, key, values: { score: 2 }, eventTime: 2 }]),
       );
       expect((write.result as PromiseRejectedResult).reason).toSatisfy(retryable('STORE_TIMEOUT'));
       const aborted = await timed(
-        store.write([{ view: profile.name, key, values: { score: 2 }, eventTime: 2 }], {
+        env.store().write([{ view: profile.name, key, values: { score: 2 }, eventTime: 2 }], {
           signal: AbortSignal.timeout(50),
         }),
       );
@@ -129,7 +136,7 @@ describe('timeouts and cuts through Toxiproxy', () => {
       await toxic.remove();
     }
     await eventually('a read after the latency is gone', async () => {
-      const [row] = await store.read(profile.name, [key], ['score']);
+      const [row] = await readEntities(env.store(), profile, [key], ['score']);
       // The timed-out write may still have landed (writes are idempotent): 1 or 2, never absent.
       expect([1, 2]).toContain(row?.score?.value);
     });
@@ -144,25 +151,35 @@ describe('timeouts and cuts through Toxiproxy', () => {
       attributes: { timeout: 0 },
     });
     try {
-      await expect(store.read(profile.name, [key], ['score'])).rejects.toSatisfy(retryable('STORE_TIMEOUT'));
+      await expect(readEntities(env.store(), profile, [key], ['score'])).rejects.toSatisfy(
+        retryable('STORE_TIMEOUT'),
+      );
     } finally {
       await toxic.remove();
     }
-    await eventually('a read after the black hole', () => store.read(profile.name, [key], ['score']));
+    await eventually('a read after the black hole', () =>
+      readEntities(env.store(), profile, [key], ['score']),
+    );
   });
 
   it('a cut connection fails at once with a retryable STORE_UNAVAILABLE, and the client reconnects', async () => {
     await proxy().setEnabled(false);
     try {
-      const read = await timed(store.read(profile.name, [key], ['score']));
+      const read = await timed(readEntities(env.store(), profile, [key], ['score']));
       expect((read.result as PromiseRejectedResult).reason).toSatisfy(retryable('STORE_UNAVAILABLE'));
       expect(read.ms).toBeLessThan(250);
     } finally {
       await proxy().setEnabled(true);
     }
-    const [row] = await eventually('a read after the cut', () => store.read(profile.name, [key], ['score']));
+    const [row] = await eventually('a read after the cut', () =>
+      readEntities(env.store(), profile, [key], ['score']),
+    );
     expect(row?.score).toBeDefined();
   });
+});
+
+describe('closed and unreachable stores through Toxiproxy', () => {
+  const { prefix, key, proxy } = throughProxy('recovery-closed');
 
   it('a closed store rejects everything with STORE_CLOSED and reports unhealthy', async () => {
     const h = proxy();
@@ -173,12 +190,12 @@ describe('timeouts and cuts through Toxiproxy', () => {
     await closed.init(testViews);
     await closed.close();
     const isClosed = (e: unknown) => isGranaryError(e, 'STORE_CLOSED') && !e.retryable;
-    await expect(closed.read(profile.name, [key], ['score'])).rejects.toSatisfy(isClosed);
+    await expect(readEntities(closed, profile, [key], ['score'])).rejects.toSatisfy(isClosed);
     await expect(
       closed.write([{ view: profile.name, key, values: { score: 1 }, eventTime: 1 }]),
     ).rejects.toSatisfy(isClosed);
     await expect(closed.init(testViews)).rejects.toSatisfy(isClosed);
-    await expect(closed.scan?.(profile.name)[Symbol.asyncIterator]().next()).rejects.toSatisfy(isClosed);
+    await expect(closed.scan?.(profile)[Symbol.asyncIterator]().next()).rejects.toSatisfy(isClosed);
     expect(await closed.health()).toMatchObject({ ok: false, detail: 'closed' });
     await closed.close();
   });

@@ -1,3 +1,4 @@
+import { readEntities } from '@granary/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisOnlineStore, type RedisOnlineStore } from '../src/index.js';
 import { type OwnRedis, ownRedis } from './helpers/own-redis.js';
@@ -28,7 +29,7 @@ describe('through Redis Sentinel', () => {
   it('finds the master through the Sentinel, writes and reads', async () => {
     const key = { user_id: 'via-sentinel' };
     await store.write([{ view: profile.name, key, values: { score: 4.5 }, eventTime: 1 }]);
-    const [row] = await store.read(profile.name, [key], ['score']);
+    const [row] = await readEntities(store, profile, [key], ['score']);
     expect(row?.score?.value).toBe(4.5);
     expect((await store.health()).ok).toBe(true);
   });

@@ -1,4 +1,5 @@
-import { compareVersions, createManualClock, encodeValue, isGranaryError } from '@granary/core';
+import { compareVersions, encodeValue, isGranaryError, readEntities } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureFieldId, WRITTEN_AT_FIELD } from '../src/index.js';
@@ -22,8 +23,9 @@ const pair = fc.oneof(
 );
 const eventTime = fc.constantFrom(0, -0, 1, -1, 0.5, -1e12, 1.767e12, 1.767e12 + 1);
 
-describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) => {
-  const prefix = uniquePrefix(`write-rule-${topo.name}`);
+/** A store on `topo` under a prefix of its own, with a manual clock, set up and cleaned up by the suite. */
+function storeOn(topo: Topology, name: string) {
+  const prefix = uniquePrefix(`${name}-${topo.name}`);
   const clock = createManualClock(Date.UTC(2026, 0, 1));
   const store = topo.store(prefix, { clock });
   beforeAll(async () => {
@@ -31,6 +33,11 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     await store.init(testViews);
   });
   afterAll(() => topo.cleanup(prefix));
+  return { prefix, clock, store };
+}
+
+describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) => {
+  const { clock, store } = storeOn(topo, 'write-rule');
 
   it('equal event times: the greater encoded bytes win, in either order (600 random ties)', async () => {
     const pairs = fc.sample(pair, { seed, numRuns: 600 });
@@ -50,7 +57,7 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     await write(0, ([, b]) => b);
     await write(1, ([a]) => a);
     const keys = pairs.flatMap((_, i) => [key(i, 0), key(i, 1)]);
-    const rows = await store.read(profile.name, keys, ['raw']);
+    const rows = await readEntities(store, profile, keys, ['raw']);
     pairs.forEach(([a, b], i) => {
       const av = { eventTime: T, bytes: encodeValue('bytes', a) };
       const bv = { eventTime: T, bytes: encodeValue('bytes', b) };
@@ -83,8 +90,9 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
         }),
       );
     }
-    const rows = await store.read(
-      profile.name,
+    const rows = await readEntities(
+      store,
+      profile,
       cases.map((_, i) => key(i)),
       ['name'],
     );
@@ -125,14 +133,18 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     await store.write([{ view: profile.name, key, values: { score: 1, count: 1n }, eventTime: 10 }]);
     clock.advance(1000);
     await store.write([{ view: profile.name, key, values: { score: 0 }, eventTime: 5 }]);
-    let [row] = await store.read(profile.name, [key], ['score', 'count']);
+    let [row] = await readEntities(store, profile, [key], ['score', 'count']);
     expect(row?.score?.writtenAt).toBe(t0);
     clock.advance(1000);
     await store.write([{ view: profile.name, key, values: { score: 2 }, eventTime: 11 }]);
-    [row] = await store.read(profile.name, [key], ['score', 'count']);
+    [row] = await readEntities(store, profile, [key], ['score', 'count']);
     expect(row?.score?.writtenAt).toBe(t0 + 2000);
     expect(row?.count?.writtenAt, 'documented: the row writtenAt covers every feature').toBe(t0 + 2000);
   });
+});
+
+describe.each(topologies())('storage layout and failures inside Redis ($name)', (topo: Topology) => {
+  const { prefix, clock, store } = storeOn(topo, 'layout');
 
   it('stores one hash per row with 5-character field ids, 8-byte event time headers and the writtenAt field', async () => {
     const key = { user_id: 'layout' };
@@ -159,7 +171,7 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     await store.write(
       keys.map((key, i) => ({ view: profile.name, key, values: { score: i }, eventTime: 1 })),
     );
-    const rows = await store.read(profile.name, keys, ['score']);
+    const rows = await readEntities(store, profile, keys, ['score']);
     expect(rows.map((r) => r.score?.value)).toEqual(keys.map((_, i) => i));
   });
 
@@ -168,8 +180,8 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
     await topo.raw.set(store.layout.rowKey(profile, key), 'not a hash');
     const wrongType = (e: unknown) =>
       isGranaryError(e, 'STORE_ERROR') && !e.retryable && /WRONGTYPE/.test(e.message);
-    await expect(store.read(profile.name, [key], ['score'])).rejects.toSatisfy(wrongType);
-    await expect(store.read(profile.name, [key, { user_id: 'other' }], ['score'])).rejects.toSatisfy(
+    await expect(readEntities(store, profile, [key], ['score'])).rejects.toSatisfy(wrongType);
+    await expect(readEntities(store, profile, [key, { user_id: 'other' }], ['score'])).rejects.toSatisfy(
       wrongType,
     );
     await expect(
@@ -180,7 +192,7 @@ describe.each(topologies())('write rule inside Redis ($name)', (topo: Topology) 
   it('a corrupt cell is a CODEC_ERROR naming the view, the feature and the key', async () => {
     const key = { user_id: 'corrupt' };
     await topo.raw.hset(store.layout.rowKey(profile, key), featureFieldId('score'), 'short');
-    await expect(store.read(profile.name, [key], ['score'])).rejects.toSatisfy(
+    await expect(readEntities(store, profile, [key], ['score'])).rejects.toSatisfy(
       (e: unknown) => isGranaryError(e, 'CODEC_ERROR') && /it_profile:score/.test(e.message),
     );
   });

@@ -1,4 +1,4 @@
-import { createManualClock, type ManualClock } from '@granary/core';
+import { createManualClock, type ManualClock } from '@granary/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   type PhaseContext,

@@ -1,4 +1,4 @@
-import { createManualClock } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createLatencyWindow } from './latency-window.ts';
 import { createObserver } from './observer.ts';

@@ -1,4 +1,4 @@
-import { createManualClock } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import { describe, expect, it } from 'vitest';
 import { SetupError } from './setup-error.ts';
 import { waitFor } from './wait.ts';

@@ -1,25 +1,54 @@
 import { join } from 'node:path';
 import { LOCALHOST, PORTS } from './endpoints.ts';
 
+/** Where one node listens and whom it asks to join; the single test node's by default. */
+export interface CassandraNodeConfig {
+  readonly clusterName: string;
+  readonly address: string;
+  readonly storagePort: number;
+  readonly nativePort: number;
+  /** `host:port` of the seed nodes. */
+  readonly seeds: string;
+  /** The node's one token (`num_tokens: 1`), for an even ring; none lets Cassandra pick. */
+  readonly initialToken?: string;
+  /** Server-side read and write request timeouts (Cassandra's defaults: 5 s and 2 s). */
+  readonly requestTimeoutMs?: number;
+}
+
+const SINGLE_NODE: CassandraNodeConfig = {
+  clusterName: 'granary-test',
+  address: LOCALHOST,
+  storagePort: PORTS.cassandraStorage,
+  nativePort: PORTS.cassandra,
+  seeds: `${LOCALHOST}:${PORTS.cassandraStorage}`,
+};
+
 /**
- * A minimal cassandra.yaml for one fast-starting test node. Cassandra 5.0 rejects unknown keys, so only
- * keys it knows are here. Small memtables and no caches keep the 1 GiB heap comfortable.
+ * A minimal cassandra.yaml for one fast-starting test node (alone, or one node of a ring). Cassandra 5.0 rejects
+ * unknown keys, so only keys it knows are here. Small memtables and no caches keep a small heap comfortable.
+ * A ring's nodes join with `auto_bootstrap: false` (they start empty, so there is nothing to stream).
  */
-export function cassandraYaml(dataDir: string): string {
-  return `# Written by tooling/services: one Cassandra node for tests, data wiped on every start.
-cluster_name: granary-test
+export function cassandraYaml(dataDir: string, node: CassandraNodeConfig = SINGLE_NODE): string {
+  const token =
+    node.initialToken === undefined ? '' : `initial_token: ${node.initialToken}\nauto_bootstrap: false\n`;
+  const timeouts =
+    node.requestTimeoutMs === undefined
+      ? ''
+      : `read_request_timeout: ${node.requestTimeoutMs}ms\nwrite_request_timeout: ${node.requestTimeoutMs}ms\n`;
+  return `# Written by tooling/services: a Cassandra node for tests, data wiped on every start of the service.
+cluster_name: ${node.clusterName}
 num_tokens: 1
-partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+${token}partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 endpoint_snitch: SimpleSnitch
-listen_address: ${LOCALHOST}
-rpc_address: ${LOCALHOST}
-storage_port: ${PORTS.cassandraStorage}
-native_transport_port: ${PORTS.cassandra}
+listen_address: ${node.address}
+rpc_address: ${node.address}
+storage_port: ${node.storagePort}
+native_transport_port: ${node.nativePort}
 start_native_transport: true
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "${LOCALHOST}:${PORTS.cassandraStorage}"
+      - seeds: "${node.seeds}"
 data_file_directories:
   - ${join(dataDir, 'data')}
 commitlog_directory: ${join(dataDir, 'commitlog')}
@@ -42,7 +71,7 @@ memtable_heap_space: 64MiB
 memtable_offheap_space: 64MiB
 key_cache_size: 0MiB
 counter_cache_size: 0MiB
-`;
+${timeouts}`;
 }
 
 /** Logback config: warnings only (Cassandra's INFO output is large). */

@@ -5,12 +5,14 @@ import { down } from './down.ts';
 import { ENV_VARS, endpointOf, serviceEndpoints } from './endpoints.ts';
 import { ServicesError } from './errors.ts';
 import { logFiles, tail } from './logs.ts';
-import { parseServiceNames, SERVICE_NAMES, type ServiceName } from './names.ts';
+import { DEFAULT_SERVICE_NAMES, parseServiceNames, SERVICE_NAMES, type ServiceName } from './names.ts';
 import { statePaths } from './paths.ts';
 import { status } from './status.ts';
 import { up } from './up.ts';
 
-const USAGE = `usage: pnpm services <command> [service...]   (no service = all: ${SERVICE_NAMES.join(', ')})
+const USAGE = `usage: pnpm services <command> [service...]
+  services: ${SERVICE_NAMES.join(', ')}
+  no service means all of them, except for up: ${DEFAULT_SERVICE_NAMES.join(', ')}
 
 commands:
   up [service...]              start what is missing, wait until each answers (idempotent)
@@ -39,7 +41,7 @@ async function cmdUp(names: ServiceName[]): Promise<number> {
           : r.outcome === 'running'
             ? 'already running'
             : 'external, answers';
-      say(`${pad(r.service, 14)}${pad(what, 22)}${r.url}`);
+      say(`${pad(r.service, 18)}${pad(what, 22)}${r.url}`);
     }
     say(`all healthy in ${((Date.now() - began) / 1000).toFixed(1)} s`);
     return 0;
@@ -58,7 +60,7 @@ async function cmdDown(names: ServiceName[]): Promise<number> {
   for (const r of results) {
     const what =
       r.stopped.length > 0 ? `stopped (pid ${r.stopped.join(', ')})` : 'not running (nothing of ours)';
-    say(`${pad(r.service, 14)}${what}${r.note ? `; ${r.note}` : ''}`);
+    say(`${pad(r.service, 18)}${what}${r.note ? `; ${r.note}` : ''}`);
   }
   return 0;
 }
@@ -69,16 +71,19 @@ async function cmdStatus(names: ServiceName[], json: boolean): Promise<number> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }
-  const lines = [`${pad('SERVICE', 14)}${pad('STATE', 20)}${pad('PIDS', 22)}${pad('PORTS', 24)}URL`];
+  const rows = [['SERVICE', 'STATE', 'PIDS', 'PORTS', 'URL']];
   for (const name of names) {
     const s = result[name];
     if (!s) continue;
     const external = s.external ? ' (external)' : '';
     const state = s.healthy ? `healthy${external}` : s.running || s.external ? `DOWN${external}` : 'stopped';
-    lines.push(
-      `${pad(name, 14)}${pad(state, 20)}${pad(s.pids.join(',') || '-', 22)}${pad(s.ports.join(','), 24)}${s.url}`,
-    );
+    rows.push([name, state, s.pids.join(',') || '-', s.ports.join(','), s.url]);
   }
+  // Columns as wide as their longest cell (a 6-node cluster lists six pids and ports).
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)) + 2) ?? [];
+  const lines = rows.map((r) =>
+    r.map((cell, c) => (c < r.length - 1 ? pad(cell, widths[c] ?? 0) : cell)).join(''),
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
@@ -121,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined && !values.help ? 2 : 0;
   }
-  const names = parseServiceNames(rest);
+  const names = parseServiceNames(rest, command === 'up' ? DEFAULT_SERVICE_NAMES : SERVICE_NAMES);
   switch (command) {
     case 'up':
       return cmdUp(names);

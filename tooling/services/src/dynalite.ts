@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { LOCALHOST, PORTS } from './endpoints.ts';
+import { type DynamoEndpoint, LOCALHOST, PORTS } from './endpoints.ts';
 import type { ServiceDefinition } from './service.ts';
 
 function dynaliteCli(): string | undefined {
@@ -44,13 +44,16 @@ export const dynalite: ServiceDefinition = {
       '0',
     ]);
   },
-  async probe(endpoints, { timeoutMs }) {
-    const { endpoint, region, credentials } = endpoints.dynalite;
-    const client = new DynamoDBClient({ endpoint, region, credentials, maxAttempts: 1 });
-    try {
-      await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(timeoutMs) });
-    } finally {
-      client.destroy();
-    }
-  },
+  probe: (endpoints, { timeoutMs }) => probeDynamo(endpoints.dynalite, timeoutMs),
 };
+
+/** Resolves when a DynamoDB API answers `ListTables` within `timeoutMs`. */
+export async function probeDynamo(target: DynamoEndpoint, timeoutMs: number): Promise<void> {
+  const { endpoint, region, credentials } = target;
+  const client = new DynamoDBClient({ endpoint, region, credentials, maxAttempts: 1 });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,11 +1,23 @@
-/** The services this tool manages, in the order they are listed and started. */
-export const SERVICE_NAMES = [
+/**
+ * What `up` starts when no service is named: the six the normal test suite uses. The production-shaped
+ * topologies (`redis-cluster-ha`, `cassandra-ring`) and the second DynamoDB implementation (`moto`) are heavier
+ * and started only when named (the topology tests name them).
+ */
+export const DEFAULT_SERVICE_NAMES = [
   'redis',
   'redis-cluster',
   'dynalite',
   'kafka',
   'cassandra',
   'toxiproxy',
+] as const;
+
+/** The services this tool manages, in the order they are listed and started. */
+export const SERVICE_NAMES = [
+  ...DEFAULT_SERVICE_NAMES,
+  'redis-cluster-ha',
+  'cassandra-ring',
+  'moto',
 ] as const;
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -16,9 +28,12 @@ export function isServiceName(value: string): value is ServiceName {
 
 /**
  * Validates a list of service names (from the command line, an environment variable or a config).
- * An empty list means every service. Duplicates are dropped; unknown names throw.
+ * An empty list means `whenEmpty` (default: every service). Duplicates are dropped; unknown names throw.
  */
-export function parseServiceNames(values: readonly string[]): ServiceName[] {
+export function parseServiceNames(
+  values: readonly string[],
+  whenEmpty: readonly ServiceName[] = SERVICE_NAMES,
+): ServiceName[] {
   const names: ServiceName[] = [];
   for (const raw of values) {
     const value = raw.trim();
@@ -28,5 +43,5 @@ export function parseServiceNames(values: readonly string[]): ServiceName[] {
     }
     if (!names.includes(value)) names.push(value);
   }
-  return names.length === 0 ? [...SERVICE_NAMES] : names;
+  return names.length === 0 ? [...whenEmpty] : names;
 }

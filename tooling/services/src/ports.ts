@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { LOCALHOST } from './endpoints.ts';
+import { type HostPort, LOCALHOST } from './endpoints.ts';
 
 /** True when nothing listens on `port` of the loopback address (checked by binding it for a moment). */
 export function isPortFree(port: number, host = LOCALHOST): Promise<boolean> {
@@ -10,17 +10,23 @@ export function isPortFree(port: number, host = LOCALHOST): Promise<boolean> {
   });
 }
 
-/** Throws naming every busy port, so a foreign server on our ports is reported instead of a confusing crash. */
+/**
+ * Throws naming every busy port, so a foreign server on our ports is reported instead of a confusing crash.
+ * A bare number is a port of 127.0.0.1; a `{ host, port }` names another loopback address (127.0.0.2...).
+ */
 export async function assertPortsFree(
-  ports: readonly number[],
+  ports: readonly (number | HostPort)[],
   service: string,
   envVar: string,
 ): Promise<void> {
-  const busy: number[] = [];
-  for (const port of ports) if (!(await isPortFree(port))) busy.push(port);
+  const busy: string[] = [];
+  for (const p of ports) {
+    const { host, port } = typeof p === 'number' ? { host: LOCALHOST, port: p } : p;
+    if (!(await isPortFree(port, host))) busy.push(`${host}:${port}`);
+  }
   if (busy.length > 0) {
     throw new Error(
-      `${service}: port ${busy.join(', ')} on ${LOCALHOST} is in use by a process this tool did not start ` +
+      `${service}: ${busy.join(', ')} is in use by a process this tool did not start ` +
         `(and it does not answer as ${service}); stop it, or set ${envVar} to use a server of your own`,
     );
   }

@@ -11,6 +11,9 @@ export interface ProcessRecord {
   readonly label: string;
   readonly command: string;
   readonly logFile: string;
+  /** The program and its arguments as spawned, so one process can be restarted alone (see `restartProcess`). */
+  readonly argv?: readonly string[];
+  readonly cwd?: string;
 }
 
 const PIDS_FILE = 'pids.json';
@@ -77,6 +80,8 @@ export interface SpawnOptions {
   readonly logFile: string;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Append to the log instead of truncating it, and replace the record of the same label (a restart). */
+  readonly restart?: boolean;
 }
 
 function spawnFailure(command: string, error: NodeJS.ErrnoException): Error {
@@ -89,10 +94,11 @@ function spawnFailure(command: string, error: NodeJS.ErrnoException): Error {
  * and records its pid before returning, so `down` can stop it even if this process dies right after.
  */
 export async function spawnDetached(options: SpawnOptions): Promise<ProcessRecord> {
-  const fd = openSync(options.logFile, 'w');
+  const fd = openSync(options.logFile, options.restart ? 'a' : 'w');
+  const cwd = options.cwd ?? options.runDir;
   try {
     const child = spawn(options.command, [...options.args], {
-      cwd: options.cwd ?? options.runDir,
+      cwd,
       env: options.env ?? process.env,
       detached: true,
       stdio: ['ignore', fd, fd],
@@ -110,8 +116,11 @@ export async function spawnDetached(options: SpawnOptions): Promise<ProcessRecor
       label: options.label,
       command: [options.command, ...options.args].join(' '),
       logFile: options.logFile,
+      argv: [options.command, ...options.args],
+      cwd,
     };
-    writeRecords(options.runDir, [...readRecords(options.runDir), record]);
+    const others = readRecords(options.runDir).filter((r) => !options.restart || r.label !== options.label);
+    writeRecords(options.runDir, [...others, record]);
     return record;
   } finally {
     closeSync(fd);
@@ -157,7 +166,8 @@ export async function runToCompletion(
   }
 }
 
-function signal(record: ProcessRecord, sig: NodeJS.Signals): void {
+/** Signals a recorded process's group (or the process), only while it is the process recorded. */
+export function signalRecord(record: ProcessRecord, sig: NodeJS.Signals): void {
   if (!isAlive(record)) return;
   try {
     // Detached children lead their own process group: signal the group so helpers they forked go too.
@@ -171,7 +181,7 @@ function signal(record: ProcessRecord, sig: NodeJS.Signals): void {
   }
 }
 
-async function waitGone(records: readonly ProcessRecord[], timeoutMs: number): Promise<boolean> {
+export async function waitGone(records: readonly ProcessRecord[], timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (records.some(isAlive)) {
     if (Date.now() >= deadline) return false;
@@ -186,9 +196,12 @@ async function waitGone(records: readonly ProcessRecord[], timeoutMs: number): P
  */
 export async function stopProcesses(records: readonly ProcessRecord[], graceMs: number): Promise<number[]> {
   const alive = records.filter(isAlive);
-  for (const record of alive) signal(record, 'SIGTERM');
+  for (const record of alive) {
+    signalRecord(record, 'SIGTERM');
+    signalRecord(record, 'SIGCONT'); // a process a test paused (SIGSTOP) acts on SIGTERM only once resumed
+  }
   if (!(await waitGone(alive, graceMs))) {
-    for (const record of alive) signal(record, 'SIGKILL');
+    for (const record of alive) signalRecord(record, 'SIGKILL');
     if (!(await waitGone(alive, 10_000))) {
       const left = alive.filter(isAlive).map((r) => r.pid);
       throw new Error(`processes ${left.join(', ')} did not exit after SIGKILL`);

@@ -1,9 +1,11 @@
 import { cassandra } from './cassandra.ts';
+import { cassandraRing } from './cassandra-ring.ts';
 import { dynalite } from './dynalite.ts';
 import { kafka } from './kafka.ts';
+import { moto } from './moto.ts';
 import type { ServiceName } from './names.ts';
 import { redis } from './redis.ts';
-import { redisCluster } from './redis-cluster.ts';
+import { redisCluster, redisClusterHa } from './redis-cluster.ts';
 import type { ServiceDefinition } from './service.ts';
 import { toxiproxy } from './toxiproxy.ts';
 
@@ -15,4 +17,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
   kafka,
   cassandra,
   toxiproxy,
+  'redis-cluster-ha': redisClusterHa,
+  'cassandra-ring': cassandraRing,
+  moto,
 };

@@ -1,4 +1,4 @@
-import type { ServiceEndpoints } from './endpoints.ts';
+import type { HostPort, ServiceEndpoints } from './endpoints.ts';
 import type { ServiceName } from './names.ts';
 import type { ServicePaths } from './paths.ts';
 import type { MissingPrerequisite } from './prerequisites.ts';
@@ -44,8 +44,8 @@ export interface ServiceDefinition {
   readonly startTimeoutMs: number;
   /** How long `down` waits after SIGTERM before SIGKILL. */
   readonly stopGraceMs: number;
-  /** Every loopback port the local server binds (checked free before a start). */
-  localPorts(): readonly number[];
+  /** Every loopback port the local server binds (checked free before a start): 127.0.0.1's, or host and port. */
+  localPorts(): readonly (number | HostPort)[];
   /** What this machine lacks to start the service (empty when all is there). */
   prerequisites(toolbox: Toolbox, cacheDir: string): Promise<MissingPrerequisite[]>;
   /** Writes config and spawns the processes; may wait for intermediate steps. */

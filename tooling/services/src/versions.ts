@@ -12,3 +12,5 @@ export const TOXIPROXY_VERSION = 'v2.12.0';
 export const MAVEN_DEPENDENCY_PLUGIN_VERSION = '3.8.1';
 /** The only Java major version Cassandra 5.0 is run on here. */
 export const CASSANDRA_JAVA_MAJOR = 17;
+/** moto's server (PyPI `moto[server]`), a second DynamoDB implementation; its whole environment is pinned in moto-requirements.txt. */
+export const MOTO_VERSION = '5.2.5';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { parseServiceNames, SERVICE_NAMES, serviceEndpoints } from '../src/index.ts';
+import { DEFAULT_SERVICE_NAMES, parseServiceNames, SERVICE_NAMES, serviceEndpoints } from '../src/index.ts';
 
 it('defaults to the loopback ports this tool uses', () => {
   const e = serviceEndpoints({});
@@ -46,4 +46,31 @@ it('parses service names: none means all, unknown ones throw', () => {
   expect(parseServiceNames([])).toEqual([...SERVICE_NAMES]);
   expect(parseServiceNames(['kafka', 'redis', 'kafka'])).toEqual(['kafka', 'redis']);
   expect(() => parseServiceNames(['mongo'])).toThrow(/unknown service "mongo"/);
+});
+
+it('places the topology services on their own ports and variables', () => {
+  const e = serviceEndpoints({});
+  expect(e.redisClusterHa.nodes.map((n) => n.port)).toEqual([31001, 31002, 31003, 31004, 31005, 31006]);
+  expect(e.cassandraRing.contactPoints).toEqual(['127.0.0.1:19142', '127.0.0.2:19142', '127.0.0.3:19142']);
+  expect(e.moto).toMatchObject({ endpoint: 'http://127.0.0.1:18100', port: 18100, external: false });
+  const mine = serviceEndpoints({
+    GRANARY_REDIS_CLUSTER_HA_NODES: 'r1:7000,r2:7000',
+    GRANARY_CASSANDRA_RING_CONTACT_POINTS: 'n1:9042,n2:9042',
+    GRANARY_MOTO_ENDPOINT: 'http://moto:5000',
+  });
+  expect(mine.redisClusterHa).toMatchObject({ external: true, url: 'r1:7000,r2:7000' });
+  expect(mine.cassandraRing).toMatchObject({ external: true, contactPoints: ['n1:9042', 'n2:9042'] });
+  expect(mine.moto).toMatchObject({ external: true, port: 5000 });
+});
+
+it('`up` without names means the six default services, not the heavier topologies', () => {
+  expect(parseServiceNames([], DEFAULT_SERVICE_NAMES)).toEqual([
+    'redis',
+    'redis-cluster',
+    'dynalite',
+    'kafka',
+    'cassandra',
+    'toxiproxy',
+  ]);
+  expect(SERVICE_NAMES).toEqual([...DEFAULT_SERVICE_NAMES, 'redis-cluster-ha', 'cassandra-ring', 'moto']);
 });

@@ -1,4 +1,5 @@
 import type { FeatureValue, OnlineStore, WriteRow } from '@granary/core';
+import { readEntities } from '@granary/core';
 import type { RepairSummary } from '../report/report.js';
 import { classifyCell, sameValue } from './compare.js';
 import type { AuditResult } from './run-audit.js';
@@ -45,8 +46,9 @@ export async function repairDrift(audit: AuditResult, options: RepairOptions): P
     if (rows.length > 0) {
       await options.online.write(rows, { signal: options.signal });
       const indexes = [...new Set(targets.map((t) => t.index))];
-      const after = await options.online.read(
-        d.view.name,
+      const after = await readEntities(
+        options.online,
+        d.view,
         indexes.map((i) => d.keys[i] as (typeof d.keys)[number]),
         d.view.features.map((f) => f.name),
         { signal: options.signal },

@@ -7,6 +7,7 @@ import {
   type OnlineStore,
   type ReadRow,
   type Registry,
+  readEntities,
   systemClock,
 } from '@granary/core';
 import type { FeatureAudit, SegmentAudit, ViewAudit } from '../report/report.js';
@@ -100,7 +101,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditResult> {
     const keys = [...sampled.values()];
     for (const view of group) {
       const features = view.features.map((f) => f.name);
-      const onlineRows = await online.read(view.name, keys, features, { signal });
+      const onlineRows = await readEntities(online, view, keys, features, { signal });
       const offlineRows = await offline.asOf(view, keys, truthTime, { signal });
       data.push({ view, keys, online: onlineRows, offline: offlineRows });
       keyIds.set(view.name, [...sampled.keys()]);

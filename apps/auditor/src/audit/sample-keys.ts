@@ -46,7 +46,7 @@ export async function sampleEntityKeys(
     for (const k of sampled) add(view, k);
     if (options.scanOnline && online.capabilities.scan && online.scan) {
       const scanned: Array<{ hash: number; id: string; key: EntityKey }> = [];
-      for await (const key of online.scan(view.name, { limit: options.scanLimit, signal: options.signal })) {
+      for await (const key of online.scan(view, { limit: options.scanLimit, signal: options.signal })) {
         const id = entityKeyToString(encodeEntityKey(view.entity, key));
         scanned.push({ hash: fnv1a32(`${id}:${options.seed}`), id, key });
       }

@@ -1,4 +1,5 @@
-import { createManualClock, type WriteRow } from '@granary/core';
+import type { WriteRow } from '@granary/core';
+import { createManualClock } from '@granary/core/testing';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createDemoFeed } from './demo-feed.js';

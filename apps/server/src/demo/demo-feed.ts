@@ -1,13 +1,12 @@
 import {
   type Clock,
-  createZipfSampler,
   type FeatureServer,
   type FeatureView,
   heartbeatRow,
   type Registry,
-  seededRandom,
   type WriteRow,
 } from '@granary/core';
+import { createZipfSampler, seededRandom } from '@granary/core/testing';
 import type { Logger } from 'pino';
 import type { DemoConfig } from '../config/server-config.js';
 

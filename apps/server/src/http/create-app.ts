@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FeatureServer, Registry } from '@granary/core';
 import Fastify, { type FastifyInstance, LogController, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry as PromRegistry } from 'prom-client';
+import { Type } from 'typebox';
 import type { ApiKeyVerifier } from '../auth/api-keys.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { DemoFeed } from '../demo/demo-feed.js';
@@ -23,8 +23,13 @@ import type { RequestLimits } from '../schemas/features-schemas.js';
 import { createHttpMetrics } from '../telemetry/http-metrics.js';
 import type { ErrorBody } from './api-error.js';
 import { createAuthHook } from './auth-hook.js';
+import { createDrainGuard } from './drain-guard.js';
 import { toApiError } from './error-mapping.js';
+import { type HttpTimeouts, resolveHttpTimeouts } from './http-timeouts.js';
+import { registerNotFoundHandler } from './method-not-allowed.js';
+import { registerOpenApi } from './openapi-document.js';
 import { registerOverloadGuard } from './overload-guard.js';
+import { collectRoutes } from './route-catalog.js';
 
 /** Everything the routes need. */
 export interface AppContext {
@@ -41,6 +46,8 @@ export interface AppContext {
    * `engineRunning` is true from the engine's `init` until it is closed.
    */
   readonly lifecycle: { shuttingDown: boolean; engineRunning: boolean };
+  /** Connection and request time limits. Default: {@link HTTP_TIMEOUT_DEFAULTS}. */
+  readonly httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 /** The Fastify instance type of the server (TypeBox type provider, pino logger). */
@@ -71,39 +78,35 @@ export async function createApp(ctx: AppContext, logger: Logger): Promise<Granar
 }
 
 function buildFastify(ctx: AppContext, logger: Logger): GranaryApp {
+  const timeouts = resolveHttpTimeouts(ctx.httpTimeouts);
   return Fastify({
     loggerInstance: logger,
     genReqId: requestId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: ctx.config.server.bodyLimitBytes,
-    return503OnClosing: true,
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: timeouts.headersTimeoutMs,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+    },
+    // The drain guard answers requests arriving during shutdown, in the server's own error format.
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
 
 async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> {
   const { config } = ctx;
+  // First, so that every route (plugins' too) is checked for a scope and known to the 405 handler.
+  const catalog = collectRoutes(app);
   app.addSchema(ErrorResponse);
-  if (config.server.docs) {
-    await app.register(swagger, {
-      openapi: {
-        openapi: '3.1.0',
-        info: {
-          title: 'Granary feature server',
-          version: '0.0.0',
-          description:
-            "Online feature serving: Granary's API (statuses, sources, ages) and Feast's /get-online-features. int64 values are decimal strings in Granary's API.",
-        },
-        components: {
-          securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
-        },
-      },
-    });
-  }
+  if (config.server.docs) await registerOpenApi(app, ctx);
 
   const httpMetrics = createHttpMetrics(ctx.metrics);
   // Load shedding first: an overloaded server answers 503 before spending anything on auth or the body.
   if (config.server.overload) await registerOverloadGuard(app, config.server.overload);
+  app.addHook('onRequest', createDrainGuard(ctx.lifecycle));
   app.addHook('onRequest', createAuthHook(ctx.verifier));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -130,17 +133,7 @@ async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> 
     };
     reply.status(api.statusCode).type('application/json').send(JSON.stringify(body));
   });
-  app.setNotFoundHandler((request, reply) => {
-    const body: ErrorBody = {
-      error: {
-        code: 'NOT_FOUND',
-        message: `no route ${request.method} ${request.url.split('?')[0]}`,
-        retryable: false,
-        requestId: request.id,
-      },
-    };
-    reply.status(404).type('application/json').send(JSON.stringify(body));
-  });
+  registerNotFoundHandler(app, catalog);
 
   registerFeaturesRoute(app, ctx);
   registerFeastRoute(app, ctx);
@@ -152,7 +145,14 @@ async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> 
   registerStatusRoutes(app, ctx);
   if (ctx.demo) registerDemoRoutes(app, ctx, ctx.demo);
   if (config.server.docs) {
-    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    app.get(
+      '/openapi.json',
+      { schema: { summary: 'This OpenAPI document', tags: ['health'], response: { 200: Type.Unknown() } } },
+      async (_request, reply) => {
+        reply.type('application/json');
+        return JSON.stringify(app.swagger());
+      },
+    );
   }
   await app.ready();
   return app;

@@ -2,8 +2,9 @@ import type { EntityKey, FeatureStatus, GetFeaturesResponse, ServedFeature } fro
 import { ApiError } from '../http/api-error.js';
 import type { AppContext, GranaryApp } from '../http/create-app.js';
 import { clientGoneSignal, DEADLINE_HEADER, requestDeadline } from '../http/request-deadline.js';
-import { ERROR_RESPONSES } from '../schemas/common-schemas.js';
-import { FeastResponse, feastRequestSchema } from '../schemas/feast-schemas.js';
+import { BODY_ERRORS, DEADLINE_ERRORS, DEADLINE_HEADER_DOC } from '../schemas/common-schemas.js';
+import { documentedFeastRequestSchema, FeastResponse, feastRequestSchema } from '../schemas/feast-schemas.js';
+import { registrySchemas } from '../schemas/registry-schemas.js';
 import { toFeastValue, type WireValue } from '../wire/wire-value.js';
 
 /** Feast's field statuses. */
@@ -87,13 +88,18 @@ export function registerFeastRoute(app: GranaryApp, ctx: AppContext): void {
   app.post(
     '/get-online-features',
     {
-      config: { scope: 'read' },
+      config: {
+        scope: 'read',
+        docs: {
+          body: documentedFeastRequestSchema(ctx.limits, registrySchemas(ctx.registry)),
+          headers: DEADLINE_HEADER_DOC,
+        },
+      },
       schema: {
         summary: "Feast-compatible online features (Feast's request and response format)",
         tags: ['feast'],
-        security: [{ apiKey: [] }],
         body: feastRequestSchema(ctx.limits),
-        response: { 200: FeastResponse, ...ERROR_RESPONSES },
+        response: { 200: FeastResponse, ...BODY_ERRORS, ...DEADLINE_ERRORS },
       },
     },
     async (request, reply) => {
@@ -110,8 +116,6 @@ export function registerFeastRoute(app: GranaryApp, ctx: AppContext): void {
         throw new ApiError(400, 'VALIDATION_FAILED', 'features: is required', 'features');
       }
       const columns = Object.entries(body.entities);
-      if (columns.length === 0)
-        throw new ApiError(400, 'VALIDATION_FAILED', 'entities: give at least one join key', 'entities');
       const count = columns[0]?.[1].length ?? 0;
       for (const [name, values] of columns) {
         if (values.length !== count) {

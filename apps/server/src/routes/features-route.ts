@@ -1,8 +1,13 @@
 import { ApiError } from '../http/api-error.js';
 import type { AppContext, GranaryApp } from '../http/create-app.js';
 import { clientGoneSignal, DEADLINE_HEADER, requestDeadline } from '../http/request-deadline.js';
-import { ERROR_RESPONSES } from '../schemas/common-schemas.js';
-import { FeaturesResponse, featuresRequestSchema } from '../schemas/features-schemas.js';
+import { BODY_ERRORS, DEADLINE_ERRORS, DEADLINE_HEADER_DOC } from '../schemas/common-schemas.js';
+import {
+  documentedFeaturesRequestSchema,
+  FeaturesResponse,
+  featuresRequestSchema,
+} from '../schemas/features-schemas.js';
+import { registrySchemas } from '../schemas/registry-schemas.js';
 import { createFeaturesResponseSerializer } from '../wire/serialize-features-response.js';
 import { fromWireTime } from '../wire/wire-time.js';
 
@@ -12,14 +17,19 @@ export function registerFeaturesRoute(app: GranaryApp, ctx: AppContext): void {
   app.post(
     '/v1/features',
     {
-      config: { scope: 'read' },
+      config: {
+        scope: 'read',
+        docs: {
+          body: documentedFeaturesRequestSchema(ctx.limits, registrySchemas(ctx.registry)),
+          headers: DEADLINE_HEADER_DOC,
+        },
+      },
       schema: {
         summary: 'Serve features (value, status, source, age, event time per entity and feature)',
         description: `The deadline comes from the ${DEADLINE_HEADER} header or deadlineMs (the smaller wins), capped at the server's maximum.`,
         tags: ['features'],
-        security: [{ apiKey: [] }],
         body: featuresRequestSchema(ctx.limits),
-        response: { 200: FeaturesResponse, ...ERROR_RESPONSES },
+        response: { 200: FeaturesResponse, ...BODY_ERRORS, ...DEADLINE_ERRORS },
       },
     },
     async (request, reply) => {

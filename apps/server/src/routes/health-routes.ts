@@ -1,6 +1,7 @@
 import { LivenessQuerySchema, LivenessSchema, ReadinessSchema } from '../health/health-schemas.js';
 import { checkReadiness } from '../health/readiness.js';
 import type { AppContext, GranaryApp } from '../http/create-app.js';
+import { ErrorRef } from '../schemas/common-schemas.js';
 
 /**
  * `GET /healthz`: liveness (the process answers; 200 even while the store is down); with `?verbose` it adds
@@ -15,7 +16,7 @@ export function registerHealthRoutes(app: GranaryApp, ctx: AppContext): void {
         summary: 'Liveness; ?verbose adds readiness, store health and circuit states',
         tags: ['health'],
         querystring: LivenessQuerySchema,
-        response: { 200: LivenessSchema },
+        response: { 200: LivenessSchema, 400: ErrorRef('an unknown query parameter: the message names it') },
       },
     },
     async (request) => {

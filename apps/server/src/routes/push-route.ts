@@ -2,8 +2,9 @@ import type { FeatureValue, Registry, WriteRow } from '@granary/core';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext, GranaryApp } from '../http/create-app.js';
 import { DEADLINE_HEADER, requestDeadline } from '../http/request-deadline.js';
-import { ERROR_RESPONSES } from '../schemas/common-schemas.js';
-import { PushResponse, pushRequestSchema } from '../schemas/features-schemas.js';
+import { BODY_ERRORS, DEADLINE_ERRORS, DEADLINE_HEADER_DOC } from '../schemas/common-schemas.js';
+import { documentedPushRequestSchema, PushResponse, pushRequestSchema } from '../schemas/features-schemas.js';
+import { registrySchemas } from '../schemas/registry-schemas.js';
 import { fromWireTime } from '../wire/wire-time.js';
 import { fromWireSpecialNumber } from '../wire/wire-value.js';
 
@@ -60,13 +61,18 @@ export function registerPushRoute(app: GranaryApp, ctx: AppContext): void {
   app.post(
     '/v1/push',
     {
-      config: { scope: 'write' },
+      config: {
+        scope: 'write',
+        docs: {
+          body: documentedPushRequestSchema(ctx.limits, registrySchemas(ctx.registry)),
+          headers: DEADLINE_HEADER_DOC,
+        },
+      },
       schema: {
         summary: 'Write feature rows (per-feature last-writer-wins by event time)',
         tags: ['write'],
-        security: [{ apiKey: [] }],
         body: pushRequestSchema(ctx.limits),
-        response: { 200: PushResponse, ...ERROR_RESPONSES },
+        response: { 200: PushResponse, ...BODY_ERRORS, ...DEADLINE_ERRORS },
       },
     },
     async (request) => {
@@ -76,7 +82,9 @@ export function registerPushRoute(app: GranaryApp, ctx: AppContext): void {
         undefined,
         ctx.config.engine.maxDeadlineMs,
       );
-      await ctx.engine.write(rows, { signal: AbortSignal.timeout(ms ?? ctx.config.engine.maxDeadlineMs) });
+      // Timers take whole ms: a fractional budget (clients send what they have left, e.g. 12.5) rounds up.
+      const budget = Math.ceil(ms ?? ctx.config.engine.maxDeadlineMs);
+      await ctx.engine.write(rows, { signal: AbortSignal.timeout(budget) });
       return { written: rows.length };
     },
   );

@@ -1,22 +1,35 @@
 import { Type } from 'typebox';
 import { JoinKeyValue, WireValueSchema } from './common-schemas.js';
 import type { RequestLimits } from './features-schemas.js';
+import type { RegistrySchemas } from './registry-schemas.js';
+import { allOf, asksFor, ifThen } from './schema-combinators.js';
+import type { JsonSchema } from './value-schemas.js';
 
-/** Body of Feast's `POST /get-online-features` (Feast's own field names). */
+const ENTITIES_DESCRIPTION =
+  'Columnar: join key name to the list of its values, e.g. { "driver_id": [1001, 1002] }; every list has the same length (one entity per position).';
+
+/**
+ * Body of Feast's `POST /get-online-features` (Feast's own field names). `feature_service` is accepted by
+ * the schema, and `features` optional, only so that the handler can answer a feature service with a clear 400
+ * (feature services are not supported); the documented schema requires `features` and has no `feature_service`.
+ */
 export const feastRequestSchema = (limits: RequestLimits) =>
   Type.Object(
     {
+      // Optional here so that a request naming only a feature_service gets that answer, not "features is required".
       features: Type.Optional(
         Type.Array(Type.String({ minLength: 3, maxLength: 300 }), {
           minItems: 1,
           maxItems: limits.maxFeatures,
+          description: 'Feature references view:feature.',
         }),
       ),
       feature_service: Type.Optional(
         Type.String({ description: 'Not supported: list the features instead.' }),
       ),
       entities: Type.Record(Type.String(), Type.Array(JoinKeyValue, { maxItems: limits.maxEntities }), {
-        description: 'Columnar: join key name to the list of its values, e.g. { "driver_id": [1001, 1002] }.',
+        minProperties: 1,
+        description: ENTITIES_DESCRIPTION,
       }),
       full_feature_names: Type.Optional(
         Type.Boolean({ description: 'Name features view__feature. Default: false.' }),
@@ -24,6 +37,53 @@ export const feastRequestSchema = (limits: RequestLimits) =>
     },
     { additionalProperties: false },
   );
+
+/**
+ * The documented body of `POST /get-online-features`: the runtime schema without `feature_service` (always
+ * refused), with the registry's feature references and join-key columns, and per entity the columns (with
+ * their types) a request needs once it asks for a feature of that entity's views, unless it has no rows.
+ * One rule JSON Schema cannot state: every column has the same length (a 400 names the column otherwise).
+ */
+export function documentedFeastRequestSchema(limits: RequestLimits, rs: RegistrySchemas): JsonSchema {
+  const base = feastRequestSchema(limits);
+  const { feature_service: _refused, ...properties } = base.properties;
+  const column = (items: JsonSchema): JsonSchema => ({ type: 'array', maxItems: limits.maxEntities, items });
+  return {
+    ...base,
+    description: 'feature_service is not supported (400): list the features.',
+    required: ['features', 'entities'],
+    properties: {
+      ...properties,
+      features: { ...properties.features, items: rs.featureRef },
+      entities: {
+        type: 'object',
+        minProperties: 1,
+        additionalProperties: false,
+        description: ENTITIES_DESCRIPTION,
+        properties: Object.fromEntries(rs.joinKeyNames.map((name) => [name, column(JoinKeyValue)])),
+      },
+    },
+    ...allOf(
+      rs.entities.map((e) =>
+        ifThen(asksFor(e.refs), {
+          properties: {
+            entities: {
+              anyOf: [
+                {
+                  required: Object.keys(e.joinKeys),
+                  properties: Object.fromEntries(
+                    Object.entries(e.joinKeys).map(([name, schema]) => [name, { items: schema }]),
+                  ),
+                },
+                { additionalProperties: { maxItems: 0 }, description: 'no rows' },
+              ],
+            },
+          },
+        }),
+      ),
+    ),
+  };
+}
 
 /** Response of `POST /get-online-features`: join keys first, then one column per requested feature. */
 export const FeastResponse = Type.Object({

@@ -1,5 +1,8 @@
 import { Type } from 'typebox';
 import { JoinKeyValue, WireTimeSchema, WireValueSchema } from './common-schemas.js';
+import type { RegistrySchemas } from './registry-schemas.js';
+import { allOf, asksFor, ifThen } from './schema-combinators.js';
+import type { JsonSchema } from './value-schemas.js';
 
 /** Limits that shape the request schemas. */
 export interface RequestLimits {
@@ -86,3 +89,42 @@ export const pushRequestSchema = (limits: RequestLimits) =>
 
 /** Response of `POST /v1/push`. */
 export const PushResponse = Type.Object({ written: Type.Integer() });
+
+/** An entity record of the documented requests: only join keys of the registry, each a JoinKeyValue. */
+function documentedEntityRecord(rs: RegistrySchemas): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(rs.joinKeyNames.map((name) => [name, JoinKeyValue])),
+  };
+}
+
+/**
+ * The documented body of `POST /v1/features`: the runtime schema, with the registry's feature references
+ * and join keys, and for each entity the join keys (with their types) that every entity record needs once
+ * the request asks for a feature of that entity's views.
+ */
+export function documentedFeaturesRequestSchema(limits: RequestLimits, rs: RegistrySchemas): JsonSchema {
+  const base = featuresRequestSchema(limits);
+  return {
+    ...base,
+    properties: {
+      ...base.properties,
+      features: { ...base.properties.features, items: rs.featureRef },
+      entities: { ...base.properties.entities, items: documentedEntityRecord(rs) },
+    },
+    ...allOf(
+      rs.entities.map((e) =>
+        ifThen(asksFor(e.refs), {
+          properties: { entities: { items: { required: Object.keys(e.joinKeys), properties: e.joinKeys } } },
+        }),
+      ),
+    ),
+  };
+}
+
+/** The documented body of `POST /v1/push`: the runtime schema, each row one of the views' row schemas. */
+export function documentedPushRequestSchema(limits: RequestLimits, rs: RegistrySchemas): JsonSchema {
+  const base = pushRequestSchema(limits);
+  return { ...base, properties: { rows: { ...base.properties.rows, items: rs.pushRow } } };
+}

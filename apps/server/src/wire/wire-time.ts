@@ -1,10 +1,15 @@
-import { parseTime } from '@granary/core';
+import { MAX_WIRE_TIME_MS, WIRE_TIME_PATTERN } from '../schemas/wire-patterns.js';
+
+const TIME = new RegExp(WIRE_TIME_PATTERN);
 
 /**
- * Reads a wire timestamp: an ISO-8601 string (`2026-11-26T08:00:00Z`) or a number of ms since the epoch.
- * Returns NaN when it is neither.
+ * Reads a wire timestamp: an RFC 3339 string matching {@link WIRE_TIME_PATTERN} (`2026-11-26T08:00:00Z`) or
+ * a number of ms since the epoch, within +-{@link MAX_WIRE_TIME_MS} (the range a Date can show). Returns NaN
+ * for anything else, so the caller answers 400 naming the field.
  */
 export function fromWireTime(value: unknown): number {
-  if (typeof value === 'number' || typeof value === 'string') return parseTime(value);
-  return Number.NaN;
+  let ms = Number.NaN;
+  if (typeof value === 'number') ms = value;
+  else if (typeof value === 'string' && TIME.test(value)) ms = Date.parse(value);
+  return Math.abs(ms) <= MAX_WIRE_TIME_MS ? ms : Number.NaN;
 }

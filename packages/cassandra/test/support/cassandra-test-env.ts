@@ -3,6 +3,36 @@ import { encodeEntityKey } from '@granary/core';
 import { createProxy, ensureServices, type ProxyHandle } from '@granary/services';
 import cassandra, { type policies } from 'cassandra-driver';
 import { type CassandraOnlineStoreOptions, createCassandraOnlineStore } from '../../src/index.js';
+import { winningVersion } from '../../src/read-partition.js';
+
+/**
+ * Backdoor: the winning bytes of one feature and the remaining TTL (s) of its cell, read with a raw client
+ * (`consistency` default: the client's). Undefined when nothing is stored.
+ */
+export async function readCell(
+  raw: cassandra.Client,
+  table: string,
+  view: FeatureView,
+  key: EntityKey,
+  feature: string,
+  consistency?: number,
+) {
+  const result = await raw.execute(
+    'SELECT ties, WRITETIME(ties) AS tie_times, TTL(ties) AS tie_ttls, value, WRITETIME(value) AS write_time, ' +
+      `TTL(value) AS ttl FROM ${table} WHERE view_name = ? AND entity_key = ? AND feature = ?`,
+    [view.name, Buffer.from(encodeEntityKey(view.entity, key)), feature],
+    { prepare: true, ...(consistency !== undefined && { consistency }) },
+  );
+  const row = result.first();
+  const version = row ? winningVersion(row) : undefined;
+  if (!row || !version) return undefined;
+  // The TTL of the winning cell: its element of `ties`, or the layout v1 `value` cell.
+  const ties: unknown = row.get('ties');
+  const at = Array.isArray(ties) ? ties.findIndex((b) => Buffer.compare(b, version.bytes) === 0) : -1;
+  const ttls: unknown = row.get('tie_ttls');
+  const ttl: unknown = at >= 0 && Array.isArray(ttls) ? ttls[at] : row.get('ttl');
+  return { bytes: new Uint8Array(version.bytes), ttlSeconds: typeof ttl === 'number' ? ttl : undefined };
+}
 
 /** The keyspace every test of this package writes to; each store instance gets its own table in it. */
 export const TEST_KEYSPACE = 'granary_test';
@@ -77,15 +107,8 @@ export function createCassandraTestEnv(name: string) {
     if (!table) throw new Error('not a store of this test env');
     return table;
   };
-  const cell = async (store: OnlineStore, view: FeatureView, key: EntityKey, feature: string) => {
-    const { raw } = await env();
-    const result = await raw.execute(
-      `SELECT value, TTL(value) AS ttl FROM ${TEST_KEYSPACE}.${tableOf(store)} WHERE view_name = ? AND entity_key = ? AND feature = ?`,
-      [view.name, Buffer.from(encodeEntityKey(view.entity, key)), feature],
-      { prepare: true },
-    );
-    return result.first() ?? undefined;
-  };
+  const cell = async (store: OnlineStore, view: FeatureView, key: EntityKey, feature: string) =>
+    readCell((await env()).raw, `${TEST_KEYSPACE}.${tableOf(store)}`, view, key, feature);
 
   return {
     /** The raw client (straight to Cassandra, not through the proxy). */
@@ -127,14 +150,12 @@ export function createCassandraTestEnv(name: string) {
     },
     /** Backdoor: the bytes stored for a feature, read with the raw driver. */
     async rawValue(store: OnlineStore, view: FeatureView, key: EntityKey, feature: string) {
-      const row = await cell(store, view, key, feature);
-      const value: unknown = row?.get('value');
-      return value instanceof Uint8Array ? new Uint8Array(value) : undefined;
+      return (await cell(store, view, key, feature))?.bytes;
     },
     /** Backdoor: the remaining TTL of a feature's cell in ms. */
     async ttlMs(store: OnlineStore, view: FeatureView, key: EntityKey, feature: string) {
-      const ttl: unknown = (await cell(store, view, key, feature))?.get('ttl');
-      return typeof ttl === 'number' ? ttl * 1000 : undefined;
+      const ttl = (await cell(store, view, key, feature))?.ttlSeconds;
+      return ttl === undefined ? undefined : ttl * 1000;
     },
     /** Drops the tables of the stores made here, removes the proxy, closes the raw client. */
     async dispose(): Promise<void> {

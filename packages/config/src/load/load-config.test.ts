@@ -132,7 +132,9 @@ describe('loadConfig', () => {
     expect(config.db).toEqual({ tls: true, password: 'pw' });
     expect(config.registry.path).toBe('/srv/r.yaml');
   });
+});
 
+describe('loadConfig errors', () => {
   it('names the file, the path and the line of a bad value', () => {
     const f = file('bad.yaml', 'server:\n  host: h\n  port: high\n');
     expect(() => loadConfig(definition, { file: f, env: {} })).toThrow(

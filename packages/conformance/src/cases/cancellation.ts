@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isGranaryError } from '@granary/core';
+import { isGranaryError, readEntities } from '@granary/core';
 import type { ConformanceCase } from '../case.js';
 import { allTypesView } from '../fixtures.js';
 
@@ -13,7 +13,7 @@ export const cancellationCases: ConformanceCase[] = [
       const ac = new AbortController();
       ac.abort(new Error('caller gave up'));
       await assert.rejects(
-        store.read(allTypesView.name, [userKey('a')], ['f64'], { signal: ac.signal }),
+        readEntities(store, allTypesView, [userKey('a')], ['f64'], { signal: ac.signal }),
         isAbort,
       );
     },
@@ -30,7 +30,7 @@ export const cancellationCases: ConformanceCase[] = [
       try {
         const started = Date.now();
         await assert.rejects(
-          store.read(allTypesView.name, [key], ['f64'], { signal: AbortSignal.timeout(100) }),
+          readEntities(store, allTypesView, [key], ['f64'], { signal: AbortSignal.timeout(100) }),
           isAbort,
         );
         const elapsed = Date.now() - started;
@@ -38,7 +38,7 @@ export const cancellationCases: ConformanceCase[] = [
       } finally {
         await restore?.();
       }
-      const [row] = await store.read(allTypesView.name, [key], ['f64']);
+      const [row] = await readEntities(store, allTypesView, [key], ['f64']);
       assert.equal(row?.f64?.value, 1, 'the store does not recover after an aborted read');
     },
   },

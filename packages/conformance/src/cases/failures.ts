@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isGranaryError, type StoreErrorCode } from '@granary/core';
+import { isGranaryError, readEntities, type StoreErrorCode } from '@granary/core';
 import type { ConformanceCase } from '../case.js';
 import { allTypesView } from '../fixtures.js';
 
@@ -25,7 +25,7 @@ export const failureCases: ConformanceCase[] = [
       const restore = await faults.unavailable?.();
       try {
         await assert.rejects(
-          store.read(allTypesView.name, [key, userKey('down-missing')], ['f64'], {
+          readEntities(store, allTypesView, [key, userKey('down-missing')], ['f64'], {
             signal: AbortSignal.timeout(5000),
           }),
           (e) => isStoreFailure(e) || isGranaryError(e, 'DEADLINE_EXCEEDED'),
@@ -45,7 +45,7 @@ export const failureCases: ConformanceCase[] = [
       let last: unknown;
       for (let i = 0; i < 50; i++) {
         try {
-          const [row] = await store.read(allTypesView.name, [key], ['f64']);
+          const [row] = await readEntities(store, allTypesView, [key], ['f64']);
           assert.ok(row?.f64, 'the value written before the outage is missing after recovery');
           return;
         } catch (e) {
@@ -63,7 +63,7 @@ export const failureCases: ConformanceCase[] = [
       const store = await options.create({ namespace: `closed_${Date.now().toString(36)}` });
       await store.init([allTypesView]);
       await store.close();
-      await assert.rejects(store.read(allTypesView.name, [{ user_id: 'x' }], ['f64']), (e) =>
+      await assert.rejects(readEntities(store, allTypesView, [{ user_id: 'x' }], ['f64']), (e) =>
         isGranaryError(e),
       );
     },

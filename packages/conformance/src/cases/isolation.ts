@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readEntities } from '@granary/core';
 import { assertValue, type ConformanceCase } from '../case.js';
 import { allTypesView, conformanceViews, twinView } from '../fixtures.js';
 
@@ -12,8 +13,8 @@ export const isolationCases: ConformanceCase[] = [
       const key = userKey('iso');
       await store.write([{ view: allTypesView.name, key, values: { f64: 1 }, eventTime: T0 }]);
       await store.write([{ view: twinView.name, key, values: { str: 'twin' }, eventTime: T0 }]);
-      const [a] = await store.read(allTypesView.name, [key], ['f64', 'str']);
-      const [b] = await store.read(twinView.name, [key], ['f64', 'str']);
+      const [a] = await readEntities(store, allTypesView, [key], ['f64', 'str']);
+      const [b] = await readEntities(store, twinView, [key], ['f64', 'str']);
       assert.deepEqual(Object.keys(a ?? {}), ['f64']);
       assert.deepEqual(Object.keys(b ?? {}), ['str']);
     },
@@ -29,8 +30,8 @@ export const isolationCases: ConformanceCase[] = [
         const key = userKey('ns');
         await store.write([{ view: allTypesView.name, key, values: { f64: 1 }, eventTime: T0 }]);
         await other.write([{ view: allTypesView.name, key, values: { f64: 2 }, eventTime: T0 - 1 }]);
-        const [mine] = await store.read(allTypesView.name, [key], ['f64']);
-        const [theirs] = await other.read(allTypesView.name, [key], ['f64']);
+        const [mine] = await readEntities(store, allTypesView, [key], ['f64']);
+        const [theirs] = await readEntities(other, allTypesView, [key], ['f64']);
         assertValue(mine?.f64?.value, 1, 'value in the first namespace');
         assertValue(theirs?.f64?.value, 2, 'value in the second namespace');
       } finally {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { compareVersions, encodeValue, type FeatureValue, type WriteRow } from '@granary/core';
+import { compareVersions, encodeValue, type FeatureValue, readEntities, type WriteRow } from '@granary/core';
 import fc from 'fast-check';
 import { assertValue, type ConformanceCase } from '../case.js';
 import { allTypesView } from '../fixtures.js';
@@ -17,7 +17,7 @@ export const lastWriterWinsCases: ConformanceCase[] = [
         { view: V, key, values: { f64: 2, str: 'old' }, eventTime: T0 + 2000, eventTimes: { str: T0 } },
       ]);
       await store.write([{ view: V, key, values: { f64: 1, str: 'new' }, eventTime: T0 + 1000 }]);
-      const [row] = await store.read(V, [key], ['f64', 'str']);
+      const [row] = await readEntities(store, allTypesView, [key], ['f64', 'str']);
       assertValue(row?.f64?.value, 2, 'f64 (newer first, older later)');
       assert.equal(row?.f64?.eventTime, T0 + 2000);
       assertValue(row?.str?.value, 'new', 'str (older first, newer later)');
@@ -36,7 +36,7 @@ export const lastWriterWinsCases: ConformanceCase[] = [
         { view: V, key: b, values: { i64: 3n }, eventTime: T0 + 3 },
         { view: V, key: a, values: { i64: 2n }, eventTime: T0 + 2 },
       ]);
-      const rows = await store.read(V, [a, b], ['i64']);
+      const rows = await readEntities(store, allTypesView, [a, b], ['i64']);
       assertValue(rows[0]?.i64?.value, 3n, 'key a');
       assertValue(rows[1]?.i64?.value, 3n, 'key b');
     },
@@ -63,7 +63,7 @@ export const lastWriterWinsCases: ConformanceCase[] = [
         const a = { eventTime: T0, bytes: encodeValue(type, first) };
         const b = { eventTime: T0, bytes: encodeValue(type, second) };
         const winner = compareVersions(a, b) > 0 ? first : second;
-        const rows = await store.read(V, [k1, k2], [feature]);
+        const rows = await readEntities(store, allTypesView, [k1, k2], [feature]);
         assertValue(rows[0]?.[feature]?.value, winner, `tie ${label} written in order`);
         assertValue(rows[1]?.[feature]?.value, winner, `tie ${label} written in reverse`);
       };
@@ -90,7 +90,7 @@ export const lastWriterWinsCases: ConformanceCase[] = [
       const kn = userKey('tie-null');
       await store.write([{ view: V, key: kn, values: { f64: 5 }, eventTime: T0 }]);
       await store.write([{ view: V, key: kn, values: { f64: null }, eventTime: T0 }]);
-      const [rn] = await store.read(V, [kn], ['f64']);
+      const [rn] = await readEntities(store, allTypesView, [kn], ['f64']);
       assertValue(rn?.f64?.value, 5, 'value against null at an equal event time');
     },
   },
@@ -104,7 +104,7 @@ export const lastWriterWinsCases: ConformanceCase[] = [
       await store.write([{ view: V, key, values: { f64: 8 }, eventTime: T0 + 8 }]);
       await store.write(batch);
       await store.write(batch);
-      const [row] = await store.read(V, [key], ['f64', 'tags']);
+      const [row] = await readEntities(store, allTypesView, [key], ['f64', 'tags']);
       assertValue(row?.f64?.value, 8, 'f64 after replays');
       assertValue(row?.tags?.value, ['a'], 'tags after replays');
     },
@@ -152,7 +152,7 @@ export const lastWriterWinsCases: ConformanceCase[] = [
               }),
             );
             const keys = [0, 1, 2, 3, 4].map(key);
-            const rows = await store.read(V, keys, ['f64', 'i64']);
+            const rows = await readEntities(store, allTypesView, keys, ['f64', 'i64']);
             for (const [id, want] of best) {
               const [k, f] = id.split('/') as [string, 'f64' | 'i64'];
               const got = rows[Number(k)]?.[f];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isGranaryError, ValidationError } from '@granary/core';
+import { isGranaryError, readEntities, ValidationError } from '@granary/core';
 import type { ConformanceCase } from '../case.js';
 import { allTypesView } from '../fixtures.js';
 
@@ -20,7 +20,7 @@ export const limitCases: ConformanceCase[] = [
         ]),
         (e) => isGranaryError(e, 'VALUE_TOO_LARGE') && e.message.includes('raw'),
       );
-      const rows = await store.read(allTypesView.name, [ok, big], ['f64', 'raw']);
+      const rows = await readEntities(store, allTypesView, [ok, big], ['f64', 'raw']);
       assert.deepEqual(rows, [{}, {}], 'part of a rejected batch was written');
     },
   },
@@ -43,7 +43,7 @@ export const limitCases: ConformanceCase[] = [
           (e) => e instanceof ValidationError || isGranaryError(e, 'VALIDATION_FAILED'),
         );
       }
-      assert.deepEqual(await store.read(allTypesView.name, [good], ['f64']), [{}]);
+      assert.deepEqual(await readEntities(store, allTypesView, [good], ['f64']), [{}]);
     },
   },
 ];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { isGranaryError } from '@granary/core';
+import { isGranaryError, readEntities } from '@granary/core';
 import { assertValue, type ConformanceCase } from '../case.js';
-import { allTypesView } from '../fixtures.js';
+import { allTypesView, undeclaredView } from '../fixtures.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -10,7 +10,7 @@ export const readCases: ConformanceCase[] = [
     group: 'reads',
     name: 'a key never written reads as an empty row (absent, not an error)',
     async run({ store, userKey }) {
-      const rows = await store.read(allTypesView.name, [userKey('never')], ['f64', 'str']);
+      const rows = await readEntities(store, allTypesView, [userKey('never')], ['f64', 'str']);
       assert.deepEqual(rows, [{}]);
     },
   },
@@ -20,9 +20,9 @@ export const readCases: ConformanceCase[] = [
     async run({ store, userKey }) {
       const key = userKey('partial');
       await store.write([{ view: allTypesView.name, key, values: { f64: 1.5, str: 'a' }, eventTime: T0 }]);
-      const [all] = await store.read(allTypesView.name, [key], ['f64', 'str', 'i64', 'tags']);
+      const [all] = await readEntities(store, allTypesView, [key], ['f64', 'str', 'i64', 'tags']);
       assert.deepEqual(Object.keys(all ?? {}).sort(), ['f64', 'str']);
-      const [one] = await store.read(allTypesView.name, [key], ['str']);
+      const [one] = await readEntities(store, allTypesView, [key], ['str']);
       assert.deepEqual(Object.keys(one ?? {}), ['str']);
       assertValue(one?.str?.value, 'a', 'str');
     },
@@ -36,7 +36,7 @@ export const readCases: ConformanceCase[] = [
         { view: allTypesView.name, key: a, values: { f64: 1 }, eventTime: T0 },
         { view: allTypesView.name, key: b, values: { f64: 2 }, eventTime: T0 },
       ]);
-      const rows = await store.read(allTypesView.name, [b, missing, a, b, a], ['f64']);
+      const rows = await readEntities(store, allTypesView, [b, missing, a, b, a], ['f64']);
       assert.equal(rows.length, 5);
       assert.deepEqual(
         rows.map((r) => r.f64?.value),
@@ -48,10 +48,10 @@ export const readCases: ConformanceCase[] = [
     group: 'reads',
     name: 'empty inputs: no keys, no features, no rows',
     async run({ store, userKey }) {
-      assert.deepEqual(await store.read(allTypesView.name, [], ['f64']), []);
+      assert.deepEqual(await readEntities(store, allTypesView, [], ['f64']), []);
       const key = userKey('empty-features');
       await store.write([{ view: allTypesView.name, key, values: { f64: 1 }, eventTime: T0 }]);
-      assert.deepEqual(await store.read(allTypesView.name, [key], []), [{}]);
+      assert.deepEqual(await readEntities(store, allTypesView, [key], []), [{}]);
       await store.write([]);
     },
   },
@@ -69,7 +69,7 @@ export const readCases: ConformanceCase[] = [
           eventTime: T0,
         })),
       );
-      const rows = await store.read(allTypesView.name, keys, ['i64', 'f64']);
+      const rows = await readEntities(store, allTypesView, keys, ['i64', 'f64']);
       assert.equal(rows.length, 1000);
       rows.forEach((row, i) => {
         assertValue(row.i64?.value, BigInt(i), `i64 of key ${i}`);
@@ -87,7 +87,7 @@ export const readCases: ConformanceCase[] = [
       const before = Date.now();
       await store.write([{ view: allTypesView.name, key, values: { f64: 1 }, eventTime: T0 }]);
       const after = Date.now();
-      const [row] = await store.read(allTypesView.name, [key], ['f64']);
+      const [row] = await readEntities(store, allTypesView, [key], ['f64']);
       const writtenAt = row?.f64?.writtenAt;
       assert.ok(writtenAt !== undefined, 'writtenAt missing');
       assert.ok(
@@ -100,10 +100,10 @@ export const readCases: ConformanceCase[] = [
     group: 'reads',
     name: 'unknown views and features are rejected with a ValidationError, not read as absent',
     async run({ store, userKey }) {
-      await assert.rejects(store.read('conf_no_such_view', [userKey('x')], ['f64']), (e) =>
+      await assert.rejects(readEntities(store, undeclaredView, [userKey('x')], ['f64']), (e) =>
         isGranaryError(e, 'UNKNOWN_VIEW'),
       );
-      await assert.rejects(store.read(allTypesView.name, [userKey('x')], ['nope']), (e) =>
+      await assert.rejects(readEntities(store, allTypesView, [userKey('x')], ['nope']), (e) =>
         isGranaryError(e, 'UNKNOWN_FEATURE'),
       );
       await assert.rejects(
@@ -130,7 +130,7 @@ export const readCases: ConformanceCase[] = [
       const key = userKey('scanned');
       await store.write([{ view: allTypesView.name, key, values: { f64: 1 }, eventTime: T0 }]);
       const seen: string[] = [];
-      for await (const k of store.scan?.(allTypesView.name, { limit: 100_000 }) ?? [])
+      for await (const k of store.scan?.(allTypesView, { limit: 100_000 }) ?? [])
         seen.push(String(k.user_id));
       assert.ok(seen.includes(String(key.user_id)), 'the written key was not scanned');
     },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { sleep } from '@granary/core';
+import { readEntities, sleep } from '@granary/core';
 import { assertValue, type ConformanceCase } from '../case.js';
 import { shortView } from '../fixtures.js';
 
@@ -15,15 +15,15 @@ export const retentionCases: ConformanceCase[] = [
       await store.write([
         { view: shortView.name, key, values: { v: 1 }, eventTime: writtenAt - 10 * shortView.maxAgeMs },
       ]);
-      const [fresh] = await store.read(shortView.name, [key], ['v']);
+      const [fresh] = await readEntities(store, shortView, [key], ['v']);
       assertValue(fresh?.v?.value, 1, 'value right after the write');
       await sleep(shortView.maxAgeMs + 200 - (Date.now() - writtenAt));
-      const [stale] = await store.read(shortView.name, [key], ['v']);
+      const [stale] = await readEntities(store, shortView, [key], ['v']);
       if (Date.now() - writtenAt < shortView.retentionMs)
         assertValue(stale?.v?.value, 1, 'value past maxAge but within retention');
       const granularity = store.capabilities.retentionGranularityMs;
       await sleep(shortView.retentionMs + granularity + 1500 - (Date.now() - writtenAt));
-      const [gone] = await store.read(shortView.name, [key], ['v']);
+      const [gone] = await readEntities(store, shortView, [key], ['v']);
       assert.deepEqual(gone, {}, 'the value is still readable after its retention');
     },
   },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { WriteRow } from '@granary/core';
+import { readEntities, type WriteRow } from '@granary/core';
 import { assertValue, type ConformanceCase } from '../case.js';
 import { allTypesView, blobView, edgeValues, pairView } from '../fixtures.js';
 
@@ -25,7 +25,7 @@ export const roundTripCases: ConformanceCase[] = [
       }
       await store.write(rows);
       for (const e of expected) {
-        const [row] = await store.read(allTypesView.name, [e.key], [e.feature]);
+        const [row] = await readEntities(store, allTypesView, [e.key], [e.feature]);
         assertValue(row?.[e.feature]?.value, e.value, `${e.feature} of ${JSON.stringify(e.key)}`);
         assert.equal(typeof row?.[e.feature]?.eventTime, 'number');
       }
@@ -47,7 +47,7 @@ export const roundTripCases: ConformanceCase[] = [
         tags: ['x'],
       };
       await store.write([{ view: allTypesView.name, key, values, eventTime: T0 + 123 }]);
-      const [row] = await store.read(allTypesView.name, [key], Object.keys(values));
+      const [row] = await readEntities(store, allTypesView, [key], Object.keys(values));
       for (const [f, v] of Object.entries(values)) {
         assertValue(row?.[f]?.value, v, f);
         assert.equal(row?.[f]?.eventTime, T0 + 123, `${f} eventTime`);
@@ -70,7 +70,7 @@ export const roundTripCases: ConformanceCase[] = [
       await store.write(
         keys.map((key, i) => ({ view: pairView.name, key, values: { count: BigInt(i) }, eventTime: T0 })),
       );
-      const rows = await store.read(pairView.name, keys, ['count']);
+      const rows = await readEntities(store, pairView, keys, ['count']);
       for (const [i, row] of rows.entries()) assertValue(row.count?.value, BigInt(i), `count of key #${i}`);
     },
   },
@@ -88,7 +88,7 @@ export const roundTripCases: ConformanceCase[] = [
           eventTime: T0,
         })),
       );
-      const rows = await store.read(allTypesView.name, keys, ['str']);
+      const rows = await readEntities(store, allTypesView, keys, ['str']);
       for (const [i, row] of rows.entries()) {
         assertValue(row.str?.value, names[i] ?? '', `key ${JSON.stringify(names[i])}`);
       }
@@ -107,8 +107,9 @@ export const roundTripCases: ConformanceCase[] = [
           eventTime: T0 + 1,
         })),
       );
-      const blobRows = await store.read(
-        blobView.name,
+      const blobRows = await readEntities(
+        store,
+        blobView,
         blobs.map((id) => ({ id })),
         ['label'],
       );

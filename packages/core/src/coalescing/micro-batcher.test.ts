@@ -12,7 +12,7 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
 const unbatched = (item: { key: string; features: readonly string[] }) =>
   `${item.key}:${item.features.join(',')}`;
 
-describe('createMicroBatcher', () => {
+describe('createMicroBatcher: batching', () => {
   it('dispatches what arrives in the same turn as one batch', async () => {
     const batches: string[][] = [];
     const b = createMicroBatcher<string, string>({
@@ -74,7 +74,9 @@ describe('createMicroBatcher', () => {
     expect(await Promise.all([...first, late])).toEqual([2, 4, 6, 8]);
     expect(sizes).toEqual([3, 1]);
   });
+});
 
+describe('createMicroBatcher: aborts and failures', () => {
   it('an item aborted before dispatch leaves the batch; one aborted after rejects alone', async () => {
     const seen: string[][] = [];
     let batchSignal: AbortSignal | undefined;
@@ -148,7 +150,9 @@ describe('createMicroBatcher', () => {
     const short = createMicroBatcher<string, string>({ dispatch: async () => [] });
     await expect(short.load('a')).rejects.toThrow(/0 results for 1 items/);
   });
+});
 
+describe('createMicroBatcher: property', () => {
   it('property: batched results equal unbatched ones under random arrivals, aborts, flushes and failures', async () => {
     await fc.assert(
       fc.asyncProperty(

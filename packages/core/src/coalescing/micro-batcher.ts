@@ -56,6 +56,43 @@ interface Entry<Q, R> {
   sent: { readonly controller: AbortController; live: number } | undefined;
 }
 
+/** Settles an entry once (its result, its error or its own abort), dropping its abort listener. */
+function settle<Q, R>(entry: Entry<Q, R>, fn: () => void): void {
+  if (entry.done) return;
+  entry.done = true;
+  if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
+  fn();
+}
+
+/** Hands each entry of a dispatched batch its result (or the batch's error) once `run` settles. */
+function deliver<Q, R>(
+  batch: readonly Entry<Q, R>[],
+  run: Promise<readonly BatchResult<R>[]>,
+  settled: () => void,
+): void {
+  run.then(
+    (results) => {
+      settled();
+      if (results.length !== batch.length) {
+        const error = new Error(
+          `batch dispatch returned ${results.length} results for ${batch.length} items`,
+        );
+        for (const e of batch) settle(e, () => e.reject(error));
+        return;
+      }
+      for (let i = 0; i < batch.length; i++) {
+        const e = batch[i] as Entry<Q, R>;
+        const r = results[i] as BatchResult<R>;
+        settle(e, () => (r.ok ? e.resolve(r.value) : e.reject(r.error)));
+      }
+    },
+    (error: unknown) => {
+      settled();
+      for (const e of batch) settle(e, () => e.reject(error));
+    },
+  );
+}
+
 /** Defaults of the micro-batcher. */
 export const MICRO_BATCH_DEFAULTS = Object.freeze({ windowMs: 0, maxBatchSize: 1000 });
 
@@ -77,13 +114,6 @@ export function createMicroBatcher<Q, R>(options: MicroBatcherOptions<Q, R>): Mi
     } else if (windowMs > 0) clearTimeout(timer as ReturnType<typeof setTimeout>);
     else clearImmediate(timer as ReturnType<typeof setImmediate>);
     timer = undefined;
-  };
-
-  const settle = (entry: Entry<Q, R>, fn: () => void) => {
-    if (entry.done) return;
-    entry.done = true;
-    if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
-    fn();
   };
 
   /** One batch in flight: its controller aborts when every live item of the batch aborted. */
@@ -113,27 +143,9 @@ export function createMicroBatcher<Q, R>(options: MicroBatcherOptions<Q, R>): Mi
       run = Promise.reject(error);
     }
     inFlight++;
-    run.then(
-      (results) => {
-        inFlight--;
-        if (results.length !== batch.length) {
-          const error = new Error(
-            `batch dispatch returned ${results.length} results for ${batch.length} items`,
-          );
-          for (const e of batch) settle(e, () => e.reject(error));
-          return;
-        }
-        for (let i = 0; i < batch.length; i++) {
-          const e = batch[i] as Entry<Q, R>;
-          const r = results[i] as BatchResult<R>;
-          settle(e, () => (r.ok ? e.resolve(r.value) : e.reject(r.error)));
-        }
-      },
-      (error: unknown) => {
-        inFlight--;
-        for (const e of batch) settle(e, () => e.reject(error));
-      },
-    );
+    deliver(batch, run, () => {
+      inFlight--;
+    });
   };
 
   const schedule = () => {

@@ -22,8 +22,8 @@ describe('createReadCoalescer', () => {
     const { loads, load } = controllable();
     let joins = 0;
     const c = createReadCoalescer({ load, onJoin: () => joins++ });
-    const p1 = c.read('k', { id: 'k' }, ['a', 'b']);
-    const p2 = c.read('k', { id: 'k' }, ['b', 'c']);
+    const p1 = c.read('k', ['a', 'b']);
+    const p2 = c.read('k', ['b', 'c']);
     expect(loads.map((l) => l.read.features)).toEqual([['a', 'b'], ['c']]);
     expect(joins).toBe(1);
     loads[0]?.resolve({ a: v(1), b: v(2) });
@@ -36,8 +36,8 @@ describe('createReadCoalescer', () => {
   it('reports a failed part per feature and keeps the others', async () => {
     const { loads, load } = controllable();
     const c = createReadCoalescer({ load });
-    const p1 = c.read('k', {}, ['a']);
-    const p2 = c.read('k', {}, ['a', 'b']);
+    const p1 = c.read('k', ['a']);
+    const p2 = c.read('k', ['a', 'b']);
     const boom = new Error('boom');
     loads[0]?.reject(boom);
     loads[1]?.resolve({ b: v(2) });
@@ -52,8 +52,8 @@ describe('createReadCoalescer', () => {
     const c = createReadCoalescer({ load });
     const c1 = new AbortController();
     const c2 = new AbortController();
-    const p1 = c.read('k', {}, ['a'], c1.signal);
-    const p2 = c.read('k', {}, ['a'], c2.signal);
+    const p1 = c.read('k', ['a'], c1.signal);
+    const p2 = c.read('k', ['a'], c2.signal);
     c1.abort();
     await expect(p1).rejects.toBeInstanceOf(AbortedError);
     expect(loads[0]?.signal.aborted).toBe(false);
@@ -61,7 +61,7 @@ describe('createReadCoalescer', () => {
     await expect(p2).rejects.toBeInstanceOf(AbortedError);
     expect(loads[0]?.signal.aborted).toBe(true);
     // A new reader starts a new read instead of joining the cancelled one.
-    const p3 = c.read('k', {}, ['a']);
+    const p3 = c.read('k', ['a']);
     expect(loads).toHaveLength(2);
     loads[1]?.resolve({ a: v(9) });
     expect((await p3).row).toEqual({ a: v(9) });

@@ -1,15 +1,12 @@
 import { AbortedError } from '../errors.js';
-import type { EntityKey } from '../registry/entity.js';
 import { abortError } from '../store/abort.js';
 import type { ReadRow, StoredFeature } from '../store/online-store.js';
 import { createSingleFlight } from './single-flight.js';
 
 /** One key read of one view, as handed to the batcher. */
 export interface KeyRead {
-  /** `entityKeyToString` of the canonical key: identifies the key. */
+  /** The canonical key string (`entityKeyString`): identifies the key. */
   readonly keyString: string;
-  /** The entity key (normalised). */
-  readonly key: EntityKey;
   /** Features to read. */
   readonly features: readonly string[];
 }
@@ -26,26 +23,28 @@ export interface CoalescedRead {
 }
 
 /** Options of {@link createReadCoalescer}. */
-export interface ReadCoalescerOptions {
-  /** Performs a read (normally: the view's micro-batcher). */
-  load: (read: KeyRead, signal: AbortSignal) => Promise<ReadRow>;
+export interface ReadCoalescerOptions<L = ReadRow, R = CoalescedRead> {
+  /** Performs a read (normally: the stages below the coalescing stage). */
+  load: (read: KeyRead, signal: AbortSignal) => Promise<L>;
+  /** The row of what `load` resolved with. Default: that value itself (a ReadRow). */
+  rowOf?: (loaded: L) => ReadRow;
+  /**
+   * What a read resolves with, from its row and failures. Default: a {@link CoalescedRead}. (The engine's
+   * stage builds its outcome here, so a read costs one continuation.)
+   */
+  result?: (row: ReadRow, failures: ReadonlyMap<string, unknown> | undefined) => R;
   /** Called when a read joins one already in flight. */
   onJoin?: () => void;
 }
 
 /** Single flight per (view, key) that understands feature subsets. */
-export interface ReadCoalescer {
+export interface ReadCoalescer<R = CoalescedRead> {
   /**
    * Reads `features` of one key. Features already being read for this key (by any in-flight read) are
    * joined; only the rest start a new read. Aborting `signal` rejects this caller promptly with an
    * AbortedError and never affects other callers; a shared read is cancelled only when all its callers left.
    */
-  read(
-    keyString: string,
-    key: EntityKey,
-    features: readonly string[],
-    signal?: AbortSignal,
-  ): Promise<CoalescedRead>;
+  read(keyString: string, features: readonly string[], signal?: AbortSignal): Promise<R>;
   /** Reads in flight. */
   readonly inFlight: number;
 }
@@ -64,11 +63,23 @@ function pick(row: ReadRow, features: readonly string[]): ReadRow {
   return out;
 }
 
-const notStarted = (): Promise<ReadRow> => Promise.reject(new Error('joined read was no longer in flight'));
+const notStarted = (): Promise<never> => Promise.reject(new Error('joined read was no longer in flight'));
+const asRow = (loaded: unknown) => loaded as ReadRow;
+const asCoalescedRead = (row: ReadRow, failures: ReadonlyMap<string, unknown> | undefined) => ({
+  row,
+  failures,
+});
 
 /** Creates the coalescer of one view. */
-export function createReadCoalescer(options: ReadCoalescerOptions): ReadCoalescer {
-  const flights = createSingleFlight<ReadRow>({ onJoin: options.onJoin });
+export function createReadCoalescer<L = ReadRow, R = CoalescedRead>(
+  options: ReadCoalescerOptions<L, R>,
+): ReadCoalescer<R> {
+  const flights = createSingleFlight<L>({ onJoin: options.onJoin });
+  const rowOf = options.rowOf ?? asRow;
+  const result = (options.result ?? asCoalescedRead) as (
+    row: ReadRow,
+    failures: ReadonlyMap<string, unknown> | undefined,
+  ) => R;
   const groups = new Map<string, Group[]>();
   let seq = 0;
 
@@ -81,9 +92,9 @@ export function createReadCoalescer(options: ReadCoalescerOptions): ReadCoalesce
   };
 
   return {
-    read(keyString, key, features, signal) {
+    read(keyString, features, signal) {
       if (signal?.aborted) return Promise.reject(abortError(signal));
-      const parts: Array<{ features: readonly string[]; promise: Promise<ReadRow> }> = [];
+      const parts: Array<{ features: readonly string[]; promise: Promise<L> }> = [];
       let remaining = features;
       const list = groups.get(keyString);
       if (list) {
@@ -99,7 +110,7 @@ export function createReadCoalescer(options: ReadCoalescerOptions): ReadCoalesce
       if (remaining.length > 0) {
         const id = `${keyString}#${++seq}`;
         const own = remaining;
-        const promise = flights.run(id, (s) => options.load({ keyString, key, features: own }, s), {
+        const promise = flights.run(id, (s) => options.load({ keyString, features: own }, s), {
           signal,
         });
         if (flights.has(id)) {
@@ -117,21 +128,21 @@ export function createReadCoalescer(options: ReadCoalescerOptions): ReadCoalesce
 
       if (parts.length === 1) {
         const only = parts[0] as (typeof parts)[number];
-        return only.promise.then((row) => ({ row, failures: undefined }));
+        return only.promise.then((loaded) => result(rowOf(loaded), undefined));
       }
       return Promise.allSettled(parts.map((p) => p.promise)).then((settled) => {
         const row: Record<string, StoredFeature> = {};
         let failures: Map<string, unknown> | undefined;
         settled.forEach((s, i) => {
           const part = parts[i] as (typeof parts)[number];
-          if (s.status === 'fulfilled') Object.assign(row, pick(s.value, part.features));
+          if (s.status === 'fulfilled') Object.assign(row, pick(rowOf(s.value), part.features));
           else {
             if (s.reason instanceof AbortedError && signal?.aborted) throw abortError(signal);
             failures ??= new Map();
             for (const f of part.features) failures.set(f, s.reason);
           }
         });
-        return { row, failures };
+        return result(row, failures);
       });
     },
     get inFlight() {

@@ -98,7 +98,9 @@ describe('createSingleFlight', () => {
       }),
     ).rejects.toThrow('sync');
   });
+});
 
+describe('createSingleFlight: property', () => {
   it('property: random interleavings of arrivals, aborts and failures', async () => {
     await fc.assert(
       fc.asyncProperty(

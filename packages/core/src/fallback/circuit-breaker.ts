@@ -7,6 +7,7 @@ import {
   isBrokenCircuitError,
 } from 'cockatiel';
 import { CircuitOpenError, isGranaryError } from '../errors.js';
+import { createBackoff } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
 import { createClockBackoff } from './clock-backoff.js';
 
@@ -82,7 +83,10 @@ export function createStoreCircuitBreaker(
   }
   const halfOpenAfterMs = options.halfOpenAfterMs ?? CIRCUIT_BREAKER_DEFAULTS.halfOpenAfterMs;
   const policy: CircuitBreakerPolicy = circuitBreaker(handleWhen(countsAgainstBreaker), {
-    halfOpenAfter: createClockBackoff(clock, halfOpenAfterMs),
+    halfOpenAfter: createClockBackoff(
+      clock,
+      createBackoff({ initialMs: halfOpenAfterMs, maxMs: halfOpenAfterMs, factor: 1, jitter: 'none' }),
+    ),
     breaker: new ConsecutiveBreaker(
       options.consecutiveFailures ?? CIRCUIT_BREAKER_DEFAULTS.consecutiveFailures,
     ),

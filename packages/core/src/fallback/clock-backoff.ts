@@ -1,21 +1,24 @@
 import type { IBackoff, IBackoffFactory, IHalfOpenAfterBackoffContext } from 'cockatiel';
+import type { Backoff } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
 
 /**
- * A constant half-open delay for cockatiel's circuit breaker, measured on an injected {@link Clock}.
+ * A {@link Backoff} as cockatiel's half-open delay, measured on an injected {@link Clock}.
  *
  * cockatiel decides "still open?" as `Date.now() - openedAt < backoff.duration`. This backoff reports a
- * `duration` that makes that test equivalent to `clock.now() < clockAtOpen + delayMs`, so a manual clock in
- * tests (or any other clock) controls when the breaker half-opens. With the system clock it is exactly a
- * constant backoff of `delayMs`.
+ * `duration` that makes that test equivalent to `clock.now() < clockAtOpen + delay`, so a manual clock in
+ * tests (or any other clock) controls when the breaker half-opens. The delay of the n-th consecutive opening
+ * is `backoff.delay(n)` (cockatiel's attempt number); with a constant backoff and the system clock it is
+ * exactly cockatiel's constant backoff.
  */
 export function createClockBackoff(
   clock: Clock,
-  delayMs: number,
+  backoff: Backoff,
 ): IBackoffFactory<IHalfOpenAfterBackoffContext> {
-  const make = (): IBackoff<IHalfOpenAfterBackoffContext> => {
+  const make = (attempt: number): IBackoff<IHalfOpenAfterBackoffContext> => {
     const wallAtOpen = Date.now();
     const clockAtOpen = clock.now();
+    const delayMs = backoff.delay(attempt);
     return {
       get duration() {
         // cockatiel stamps its own `openedAt` with Date.now() just after this backoff is made, so the wall
@@ -23,8 +26,8 @@ export function createClockBackoff(
         const remaining = clockAtOpen + delayMs - clock.now();
         return remaining > 0 ? Date.now() - wallAtOpen + remaining : Number.NEGATIVE_INFINITY;
       },
-      next: () => make(),
+      next: (context) => make(context.attempt),
     };
   };
-  return { next: () => make() };
+  return { next: (context) => make(context.attempt) };
 }

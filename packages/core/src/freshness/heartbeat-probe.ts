@@ -1,13 +1,13 @@
-import type { EntityKey } from '../registry/entity.js';
 import type { FeatureView } from '../registry/feature-view.js';
+import { type EntityKeyString, entityKeyString } from '../store/entity-key.js';
 import type { ReadRow } from '../store/online-store.js';
 import type { Clock } from '../time/clock.js';
-import { HEARTBEAT_VIEW_NAME, heartbeatPartitions } from './heartbeat.js';
+import { HEARTBEAT_VIEW_NAME, heartbeatPartitions, heartbeatView } from './heartbeat.js';
 
-/** Reads rows of the heartbeat view (normally the engine's guarded store reader). */
+/** Reads rows of the heartbeat view (normally the store half of the engine's read path). */
 export type HeartbeatReader = (
-  view: string,
-  keys: readonly EntityKey[],
+  view: FeatureView,
+  keys: readonly EntityKeyString[],
   features: readonly string[],
   signal: AbortSignal,
 ) => Promise<ReadRow[]>;
@@ -77,10 +77,12 @@ export function createHeartbeatProbe(options: HeartbeatProbeOptions): HeartbeatP
 
   const run = async (view: FeatureView): Promise<HeartbeatStatus> => {
     const n = heartbeatPartitions(view);
-    const keys = Array.from({ length: n }, (_, p) => ({ view: view.name, partition: BigInt(p) }));
+    const keys = Array.from({ length: n }, (_, p) =>
+      entityKeyString(heartbeatView.entity, { view: view.name, partition: BigInt(p) }),
+    );
     try {
       const rows = await options.read(
-        HEARTBEAT_VIEW_NAME,
+        heartbeatView,
         keys,
         ['emitted_at'],
         AbortSignal.timeout(options.timeoutMs ?? HEARTBEAT_PROBE_DEFAULTS.timeoutMs),

@@ -114,7 +114,9 @@ describe('defineFeatureView defaults', () => {
     );
     expect(v.features.map((f) => f.populationStat)).toEqual(['mean', 'mean', 'mode', 'mode', 'mode']);
   });
+});
 
+describe('defineFeatureView defaults: features', () => {
   it('coerces defaults to the canonical representation', () => {
     const v = defineFeatureView(
       view({
@@ -164,130 +166,132 @@ describe('defineFeatureView defaults', () => {
   });
 });
 
+/** Invalid inputs: what is wrong, the input, the path the error names, and a part of its message. */
+const cases: [string, FeatureViewInput, string, string][] = [
+  ['a bad view name', view({ name: 'user stats' }), 'name', 'view name "user stats" must match'],
+  ['no entity', view({ entity: undefined as never }), 'entity', 'must be an entity'],
+  ['no features', view({ features: [] }), 'features', 'at least one feature'],
+  ['a missing maxAge', view({ maxAge: undefined as never }), 'maxAge', 'is required'],
+  ['a bad maxAge', view({ maxAge: '1 hour' }), 'maxAge', 'invalid duration "1 hour"'],
+  ['a zero maxAge', view({ maxAge: '0s' }), 'maxAge', 'must be positive'],
+  [
+    'maxAge above retention',
+    view({ maxAge: '2d', retention: '1d' }),
+    'maxAge',
+    'maxAge (2d) is above retention (1d)',
+  ],
+  ['a bad retention', view({ retention: '7 days' }), 'retention', 'invalid duration'],
+  [
+    'a bad lastKnownGoodMaxAge',
+    view({ lastKnownGoodMaxAge: 'x' }),
+    'lastKnownGoodMaxAge',
+    'invalid duration',
+  ],
+  ['a bad heartbeatInterval', view({ heartbeatInterval: -5 }), 'heartbeatInterval', 'invalid duration'],
+  ['an SLO target of 1', view({ freshnessSlo: { target: 1 } }), 'freshnessSlo.target', 'between 0 and 1'],
+  ['an SLO target of 0', view({ freshnessSlo: { target: 0 } }), 'freshnessSlo.target', 'between 0 and 1'],
+  [
+    'an SLO target that is a string',
+    view({ freshnessSlo: { target: '0.9' as unknown as number } }),
+    'freshnessSlo.target',
+    'must be a number',
+  ],
+  [
+    'a bad SLO threshold',
+    view({ freshnessSlo: { threshold: '5 min' } }),
+    'freshnessSlo.threshold',
+    'invalid',
+  ],
+  [
+    'an unknown stale policy',
+    view({ stalePolicy: 'drop' as 'serve' }),
+    'stalePolicy',
+    '"serve" or "fallback"',
+  ],
+  [
+    'an unknown view fallback step',
+    view({ fallback: ['default', 'cache' as 'default'] }),
+    'fallback[1]',
+    'unknown fallback step "cache"',
+  ],
+  ['a view fallback that is not a list', view({ fallback: 'null' as never }), 'fallback', 'must be a list'],
+  ['a bad feature name', withFeature({ name: '2x' }), 'features[0].name', 'feature name "2x"'],
+  [
+    'an unknown type',
+    withFeature({ type: 'flaot64' as 'float64' }),
+    'features[0].type',
+    'unknown type "flaot64"',
+  ],
+  ['a null feature', view({ features: [null as never] }), 'features[0]', 'must be a feature definition'],
+  [
+    'a default of the wrong type',
+    withFeature({ type: 'int64', default: 1.5 }),
+    'features[0].default',
+    'default does not match type int64',
+  ],
+  [
+    'a string default for a bool',
+    withFeature({ type: 'bool', default: 'yes' }),
+    'features[0].default',
+    'expected a boolean',
+  ],
+  [
+    'an int64 default beyond 2^53 as a number',
+    withFeature({ type: 'int64', default: 2 ** 60 }),
+    'features[0].default',
+    'beyond 2^53',
+  ],
+  [
+    'a null default on a non-nullable feature',
+    withFeature({ nullable: false, default: null }),
+    'features[0].default',
+    'not nullable',
+  ],
+  [
+    'an own "null" step on a non-nullable feature',
+    withFeature({ nullable: false, fallback: ['default', 'null'] }),
+    'features[0].fallback',
+    'needs a nullable feature',
+  ],
+  [
+    'an unknown feature fallback step',
+    withFeature({ fallback: ['lkg' as 'default'] }),
+    'features[0].fallback[0]',
+    'unknown fallback step "lkg"',
+  ],
+  [
+    'an unknown population statistic',
+    withFeature({ populationStat: 'p99' as 'mean' }),
+    'features[0].populationStat',
+    'unknown population statistic "p99"',
+  ],
+  [
+    'a mean of a string feature',
+    withFeature({ type: 'string', populationStat: 'mean' }),
+    'features[0].populationStat',
+    'mean needs a numeric feature',
+  ],
+  [
+    'a duplicate feature',
+    view({
+      features: [
+        { name: 'a', type: 'int64' },
+        { name: 'b', type: 'int64' },
+        { name: 'a', type: 'string' },
+      ],
+    }),
+    'features[2].name',
+    'duplicate feature a',
+  ],
+  [
+    'a feature with the name of a join key',
+    view({ features: [{ name: 'user_id', type: 'string' }] }),
+    'features[0].name',
+    'has the name of a join key',
+  ],
+];
+
 describe('defineFeatureView errors name the field', () => {
-  const cases: [string, FeatureViewInput, string, string][] = [
-    ['a bad view name', view({ name: 'user stats' }), 'name', 'view name "user stats" must match'],
-    ['no entity', view({ entity: undefined as never }), 'entity', 'must be an entity'],
-    ['no features', view({ features: [] }), 'features', 'at least one feature'],
-    ['a missing maxAge', view({ maxAge: undefined as never }), 'maxAge', 'is required'],
-    ['a bad maxAge', view({ maxAge: '1 hour' }), 'maxAge', 'invalid duration "1 hour"'],
-    ['a zero maxAge', view({ maxAge: '0s' }), 'maxAge', 'must be positive'],
-    [
-      'maxAge above retention',
-      view({ maxAge: '2d', retention: '1d' }),
-      'maxAge',
-      'maxAge (2d) is above retention (1d)',
-    ],
-    ['a bad retention', view({ retention: '7 days' }), 'retention', 'invalid duration'],
-    [
-      'a bad lastKnownGoodMaxAge',
-      view({ lastKnownGoodMaxAge: 'x' }),
-      'lastKnownGoodMaxAge',
-      'invalid duration',
-    ],
-    ['a bad heartbeatInterval', view({ heartbeatInterval: -5 }), 'heartbeatInterval', 'invalid duration'],
-    ['an SLO target of 1', view({ freshnessSlo: { target: 1 } }), 'freshnessSlo.target', 'between 0 and 1'],
-    ['an SLO target of 0', view({ freshnessSlo: { target: 0 } }), 'freshnessSlo.target', 'between 0 and 1'],
-    [
-      'an SLO target that is a string',
-      view({ freshnessSlo: { target: '0.9' as unknown as number } }),
-      'freshnessSlo.target',
-      'must be a number',
-    ],
-    [
-      'a bad SLO threshold',
-      view({ freshnessSlo: { threshold: '5 min' } }),
-      'freshnessSlo.threshold',
-      'invalid',
-    ],
-    [
-      'an unknown stale policy',
-      view({ stalePolicy: 'drop' as 'serve' }),
-      'stalePolicy',
-      '"serve" or "fallback"',
-    ],
-    [
-      'an unknown view fallback step',
-      view({ fallback: ['default', 'cache' as 'default'] }),
-      'fallback[1]',
-      'unknown fallback step "cache"',
-    ],
-    ['a view fallback that is not a list', view({ fallback: 'null' as never }), 'fallback', 'must be a list'],
-    ['a bad feature name', withFeature({ name: '2x' }), 'features[0].name', 'feature name "2x"'],
-    [
-      'an unknown type',
-      withFeature({ type: 'flaot64' as 'float64' }),
-      'features[0].type',
-      'unknown type "flaot64"',
-    ],
-    ['a null feature', view({ features: [null as never] }), 'features[0]', 'must be a feature definition'],
-    [
-      'a default of the wrong type',
-      withFeature({ type: 'int64', default: 1.5 }),
-      'features[0].default',
-      'default does not match type int64',
-    ],
-    [
-      'a string default for a bool',
-      withFeature({ type: 'bool', default: 'yes' }),
-      'features[0].default',
-      'expected a boolean',
-    ],
-    [
-      'an int64 default beyond 2^53 as a number',
-      withFeature({ type: 'int64', default: 2 ** 60 }),
-      'features[0].default',
-      'beyond 2^53',
-    ],
-    [
-      'a null default on a non-nullable feature',
-      withFeature({ nullable: false, default: null }),
-      'features[0].default',
-      'not nullable',
-    ],
-    [
-      'an own "null" step on a non-nullable feature',
-      withFeature({ nullable: false, fallback: ['default', 'null'] }),
-      'features[0].fallback',
-      'needs a nullable feature',
-    ],
-    [
-      'an unknown feature fallback step',
-      withFeature({ fallback: ['lkg' as 'default'] }),
-      'features[0].fallback[0]',
-      'unknown fallback step "lkg"',
-    ],
-    [
-      'an unknown population statistic',
-      withFeature({ populationStat: 'p99' as 'mean' }),
-      'features[0].populationStat',
-      'unknown population statistic "p99"',
-    ],
-    [
-      'a mean of a string feature',
-      withFeature({ type: 'string', populationStat: 'mean' }),
-      'features[0].populationStat',
-      'mean needs a numeric feature',
-    ],
-    [
-      'a duplicate feature',
-      view({
-        features: [
-          { name: 'a', type: 'int64' },
-          { name: 'b', type: 'int64' },
-          { name: 'a', type: 'string' },
-        ],
-      }),
-      'features[2].name',
-      'duplicate feature a',
-    ],
-    [
-      'a feature with the name of a join key',
-      view({ features: [{ name: 'user_id', type: 'string' }] }),
-      'features[0].name',
-      'has the name of a join key',
-    ],
-  ];
   for (const [what, input, path, message] of cases) {
     it(what, () => {
       const e = validationError(() => defineFeatureView(input));

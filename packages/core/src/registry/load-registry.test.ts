@@ -277,7 +277,9 @@ describe('parseRegistry: every failure is a ConfigError naming file, path and pr
     view(doc, 1).heartbeatInterval = true;
     yamlError(doc, 'views[1].heartbeatInterval', 'must be a duration such as "90s"');
   });
+});
 
+describe('parseRegistry: syntax and shape errors name the file, the path and the line', () => {
   it('missing and mistyped fields', () => {
     const doc = base();
     delete view(doc, 0).maxAge;

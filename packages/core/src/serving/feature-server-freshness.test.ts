@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { heartbeatRow } from '../freshness/heartbeat.js';
+import { heartbeatRow, heartbeatView } from '../freshness/heartbeat.js';
+import { readEntities } from '../store/read-entities.js';
 import { METRIC_NAMES } from '../telemetry/engine-metrics.js';
 import type { FeatureServer } from './feature-server-types.js';
 import { createFixture } from './test-fixtures.js';
@@ -143,8 +144,9 @@ describe('init', () => {
   it('initialises the stores with the heartbeat view alongside the registry views', async () => {
     const { memory, clock } = await setup();
     await memory.write([heartbeatRow('user_stats', 0, clock.now())]);
-    const rows = await memory.read(
-      'granary_heartbeat',
+    const rows = await readEntities(
+      memory,
+      heartbeatView,
       [{ view: 'user_stats', partition: 0n }],
       ['emitted_at'],
     );

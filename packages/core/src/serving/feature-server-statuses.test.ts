@@ -19,7 +19,7 @@ async function setup(options: Parameters<typeof createFixture>[0] = {}) {
   return f;
 }
 
-describe('statuses', () => {
+describe('statuses: PRESENT and STALE', () => {
   it('PRESENT: the value with its age and event time, from the store', async () => {
     const { engine, clock, store } = await setup();
     await engine.write([
@@ -119,7 +119,9 @@ describe('statuses', () => {
       eventTime: t,
     });
   });
+});
 
+describe('statuses: NOT_FOUND, UNAVAILABLE and BEHIND', () => {
   it('NOT_FOUND: default, population or null fill the value; source says which; none when nothing does', async () => {
     const statsProvider = createStaticStatsProvider({
       'user_stats:clicks': { mean: 3.4, count: 100, computedAt: 0 },

@@ -1,12 +1,21 @@
-import type { ServedLogRecord } from '../consistency/served-log.js';
+import type { ServedLog, ServedLogRecord } from '../consistency/served-log.js';
 import { SERVED_LOG_SCHEMA_VERSION } from '../consistency/served-log.js';
 import { isBehind } from '../consistency/watermark.js';
-import { type FallbackSituation, runFallbackChain } from '../fallback/fallback-chain.js';
+import {
+  type FallbackContext,
+  type FallbackSituation,
+  runFallbackChain,
+} from '../fallback/fallback-chain.js';
+import type { LastKnownGoodCache } from '../fallback/last-known-good.js';
+import type { StatsProvider } from '../fallback/stats-provider.js';
+import type { FreshnessTracker } from '../freshness/freshness-tracker.js';
+import type { KeyOutcome } from '../read-path/read-stage.js';
 import type { Feature, FeatureView } from '../registry/feature-view.js';
 import type { FeatureValue } from '../registry/value-types.js';
-import type { EngineContext, ViewRuntime } from './engine-context.js';
+import type { EngineMetrics } from '../telemetry/engine-metrics.js';
+import { perView } from '../telemetry/label-cache.js';
+import type { Clock } from '../time/clock.js';
 import { reasonOfError } from './error-reason.js';
-import type { KeyOutcome } from './key-reader.js';
 import type { RequestPlan } from './request-planner.js';
 import {
   type DegradedReason,
@@ -28,6 +37,37 @@ export interface RequiredFailure {
   readonly cause: unknown;
 }
 
+/** What the response assembly uses. */
+export interface ResponseAssemblyDeps {
+  readonly clock: Clock;
+  readonly metrics: Pick<EngineMetrics, 'servedValues' | 'servedAge' | 'fallbacks'>;
+  readonly tracker: FreshnessTracker;
+  /** Undefined when the engine keeps no last-known-good values. */
+  readonly lastKnownGood: LastKnownGoodCache | undefined;
+  readonly statsProvider: StatsProvider | undefined;
+  readonly servedLog: ServedLog | undefined;
+}
+
+/** Turns what the read path learned into a response. */
+export interface ResponseAssembler {
+  /**
+   * Assembles the response: one served value per entity and requested feature, counts by status and source,
+   * metrics, served-log records (for sampled entity keys), last-known-good updates (once per view and key),
+   * and the list of required features that could not be served (the caller rejects the request when it is
+   * not empty).
+   */
+  assemble(
+    plan: RequestPlan,
+    outcomeOf: (viewIndex: number, keyString: string) => KeyOutcome,
+  ): { response: GetFeaturesResponse; requiredFailures: RequiredFailure[] };
+}
+
+/** Per-request context of {@link serveFeature}. */
+interface ServeContext extends FallbackContext {
+  readonly tracker: FreshnessTracker;
+  readonly metrics: ResponseAssemblyDeps['metrics'];
+}
+
 /**
  * Decides status, value and source of one feature of one key:
  * - a failed read is UNAVAILABLE; the fallback chain (last known good, population, default, null) may supply
@@ -38,8 +78,8 @@ export interface RequiredFailure {
  *   and the stale value is still served when no step answers;
  * - otherwise PRESENT.
  */
-export function serveFeature(
-  ctx: EngineContext,
+function serveFeature(
+  ctx: ServeContext,
   labels: { readonly view: string },
   view: FeatureView,
   feature: Feature,
@@ -100,7 +140,7 @@ function chainValue(
 }
 
 function fromChain(
-  ctx: EngineContext,
+  ctx: FallbackContext,
   view: FeatureView,
   feature: Feature,
   keyString: string,
@@ -119,82 +159,49 @@ export function failsRequired(served: ServedFeature): boolean {
 }
 
 /**
- * Assembles the response: one {@link serveFeature} per entity and requested feature, counts by status and
- * source, metrics, served-log records (for sampled entity keys), last-known-good updates (once per view and
- * key), and the list of required features that could not be served (the caller rejects the request when it
- * is not empty).
+ * The label set of `granary_served_values_total` for one feature, status and source of a view (allocated
+ * once each, found by nested lookups: no string is built per served value).
  */
-export function assembleResponse(
-  ctx: EngineContext,
-  plan: RequestPlan,
-  outcomeOf: (viewIndex: number, keyString: string) => KeyOutcome,
-): { response: GetFeaturesResponse; requiredFailures: RequiredFailure[] } {
-  const now = ctx.clock.now();
-  const byStatus = Object.fromEntries(FEATURE_STATUSES.map((s) => [s, 0])) as Record<FeatureStatus, number>;
-  const bySource = Object.fromEntries(FEATURE_SOURCES.map((s) => [s, 0])) as Record<FeatureSource, number>;
-  const requiredFailures: RequiredFailure[] = [];
-  const log = ctx.servedLog;
-  const runtimes = plan.views.map((pv) => ctx.views.get(pv.view.name) as ViewRuntime);
-  let degraded = false;
-
-  const entities = plan.entities.map((entity, j): EntityResult => {
-    const features: Record<string, ServedFeature> = {};
-    const outcomes = entity.keys.map((k, vi) => outcomeOf(vi, k.keyString));
-    for (const { ref, viewIndex, feature } of plan.refs) {
-      const pv = plan.views[viewIndex] as RequestPlan['views'][number];
-      const { keyString } = entity.keys[viewIndex] as PlannedKey;
-      const outcome = outcomes[viewIndex] as KeyOutcome;
-      const rt = runtimes[viewIndex] as ViewRuntime;
-      const served = serveFeature(
-        ctx,
-        rt.labels,
-        pv.view,
-        feature,
-        keyString,
-        outcome,
-        plan.minEventTime,
-        now,
-      );
-      features[ref] = served;
-      byStatus[served.status]++;
-      bySource[served.source]++;
-      if (served.status !== 'PRESENT') degraded = true;
-      ctx.metrics.servedValues.inc(rt.servedLabels(feature.name, served.status, served.source));
-      if (
-        served.source === 'last_known_good' ||
-        served.source === 'population' ||
-        served.source === 'default'
-      ) {
-        ctx.stats.fallbacks++;
-        ctx.metrics.fallbacks.inc({
-          view: pv.view.name,
-          feature: feature.name,
-          source: served.source,
-          reason: served.reason ?? 'none',
-        });
-      }
-      if (feature.required && failsRequired(served)) {
-        requiredFailures.push({
-          ref,
-          entityIndex: j,
-          status: served.status,
-          reason: served.reason,
-          cause: outcome.failures?.get(feature.name),
-        });
-      }
+function servedLabelCache(view: string) {
+  type LabelSet = Readonly<Record<string, string>>;
+  const served = new Map<string, Record<string, Record<string, LabelSet>>>();
+  return (feature: string, status: string, source: string): LabelSet => {
+    let byStatus = served.get(feature);
+    if (!byStatus) {
+      byStatus = {};
+      served.set(feature, byStatus);
     }
-    if (log) {
-      plan.views.forEach((pv, vi) => {
-        const { keyString, normalized } = entity.keys[vi] as PlannedKey;
-        if (log.sampled(keyString))
-          log.record(logRecord(plan, pv.view, pv.names, keyString, normalized, features, now));
-      });
+    let bySource = byStatus[status];
+    if (!bySource) {
+      bySource = {};
+      byStatus[status] = bySource;
     }
-    return { key: entity.key, features };
-  });
+    let labels = bySource[source];
+    if (!labels) {
+      labels = Object.freeze({ view, feature, status, source });
+      bySource[source] = labels;
+    }
+    return labels;
+  };
+}
 
-  const lkg = ctx.lastKnownGood;
-  if (lkg) {
+/** Creates the {@link ResponseAssembler} of one engine. */
+export function createResponseAssembler(deps: ResponseAssemblyDeps): ResponseAssembler {
+  const ctx: ServeContext = deps;
+  const viewLabels = perView((view) => ({ view }));
+  const servedLabels = new Map<string, ReturnType<typeof servedLabelCache>>();
+  const servedLabelsOf = (view: string) => {
+    let labels = servedLabels.get(view);
+    if (!labels) {
+      labels = servedLabelCache(view);
+      servedLabels.set(view, labels);
+    }
+    return labels;
+  };
+
+  const rememberLastKnownGood = (plan: RequestPlan, outcomeOf: (vi: number, ks: string) => KeyOutcome) => {
+    const lkg = deps.lastKnownGood;
+    if (!lkg) return;
     plan.views.forEach((pv, vi) => {
       const names = pv.features.filter((f) => f.fallback.includes('last_known_good')).map((f) => f.name);
       if (names.length === 0) return;
@@ -203,22 +210,107 @@ export function assembleResponse(
         const { keyString } = entity.keys[vi] as PlannedKey;
         if (seen.has(keyString)) continue;
         seen.add(keyString);
-        const outcome = outcomeOf(vi, keyString);
-        lkg.rememberRow(pv.view, keyString, outcome.row, names);
+        lkg.rememberRow(pv.view, keyString, outcomeOf(vi, keyString).row, names);
       }
     });
-  }
-  ctx.stats.values += plan.entities.length * plan.refs.length;
-  return {
-    response: {
-      requestId: plan.requestId,
-      servedAt: now,
-      degraded,
-      counts: { byStatus, bySource },
-      entities,
-    },
-    requiredFailures,
   };
+
+  return {
+    assemble(plan, outcomeOf) {
+      const now = deps.clock.now();
+      const tally: Tally = {
+        byStatus: Object.fromEntries(FEATURE_STATUSES.map((s) => [s, 0])) as Record<FeatureStatus, number>,
+        bySource: Object.fromEntries(FEATURE_SOURCES.map((s) => [s, 0])) as Record<FeatureSource, number>,
+        requiredFailures: [],
+        degraded: false,
+      };
+      const labels = plan.views.map((pv) => ({
+        view: viewLabels(pv.view.name),
+        served: servedLabelsOf(pv.view.name),
+      }));
+      const entities = plan.entities.map((entity, j): EntityResult => {
+        const outcomes = entity.keys.map((k, vi) => outcomeOf(vi, k.keyString));
+        const features = serveEntity(ctx, plan, entity, j, outcomes, labels, now, tally);
+        const log = deps.servedLog;
+        if (log) {
+          plan.views.forEach((pv, vi) => {
+            const { keyString, normalized } = entity.keys[vi] as PlannedKey;
+            if (log.sampled(keyString))
+              log.record(logRecord(plan, pv.view, pv.names, keyString, normalized, features, now));
+          });
+        }
+        return { key: entity.key, features };
+      });
+      rememberLastKnownGood(plan, outcomeOf);
+      const { byStatus, bySource, degraded, requiredFailures } = tally;
+      return {
+        response: {
+          requestId: plan.requestId,
+          servedAt: now,
+          degraded,
+          counts: { byStatus, bySource },
+          entities,
+        },
+        requiredFailures,
+      };
+    },
+  };
+}
+
+/** What the values of a response add up to. */
+interface Tally {
+  readonly byStatus: Record<FeatureStatus, number>;
+  readonly bySource: Record<FeatureSource, number>;
+  readonly requiredFailures: RequiredFailure[];
+  degraded: boolean;
+}
+
+/** Serves every requested feature of one entity, recording the metrics and adding to the tally. */
+function serveEntity(
+  ctx: ServeContext,
+  plan: RequestPlan,
+  entity: RequestPlan['entities'][number],
+  j: number,
+  outcomes: readonly KeyOutcome[],
+  labels: readonly { view: { readonly view: string }; served: ReturnType<typeof servedLabelCache> }[],
+  now: number,
+  tally: Tally,
+): Record<string, ServedFeature> {
+  const features: Record<string, ServedFeature> = {};
+  for (const { ref, viewIndex, feature } of plan.refs) {
+    const pv = plan.views[viewIndex] as RequestPlan['views'][number];
+    const { keyString } = entity.keys[viewIndex] as PlannedKey;
+    const outcome = outcomes[viewIndex] as KeyOutcome;
+    const l = labels[viewIndex] as (typeof labels)[number];
+    const served = serveFeature(ctx, l.view, pv.view, feature, keyString, outcome, plan.minEventTime, now);
+    features[ref] = served;
+    tally.byStatus[served.status]++;
+    tally.bySource[served.source]++;
+    if (served.status !== 'PRESENT') tally.degraded = true;
+    ctx.metrics.servedValues.inc(l.served(feature.name, served.status, served.source));
+    if (
+      served.source === 'last_known_good' ||
+      served.source === 'population' ||
+      served.source === 'default'
+    ) {
+      ctx.metrics.fallbacks.inc({
+        view: pv.view.name,
+        feature: feature.name,
+        source: served.source,
+        reason: served.reason ?? 'none',
+      });
+    }
+    if (feature.required && failsRequired(served)) {
+      tally.requiredFailures.push({
+        ref,
+        entityIndex: j,
+        status: served.status,
+        reason: served.reason,
+        cause: outcome.failures?.get(feature.name),
+      });
+    }
+  }
+  return features;
 }
 
 type PlannedKey = RequestPlan['entities'][number]['keys'][number];

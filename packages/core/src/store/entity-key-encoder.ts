@@ -1,5 +1,5 @@
 import type { Entity, EntityKey } from '../registry/entity.js';
-import { encodeEntityKey, entityKeyToString } from './entity-key.js';
+import { type EntityKeyString, encodeEntityKey, entityKeyToString } from './entity-key.js';
 
 const TWO_32 = 2 ** 32;
 const VERSION = 0x01;
@@ -7,7 +7,7 @@ const STRING_TAG = 0x01;
 const INT64_TAG = 0x02;
 
 /** Encodes an entity key into the base64url text of its canonical bytes (the hash tag of a row key). */
-export type EntityKeyEncoder = (key: EntityKey) => string;
+export type EntityKeyEncoder = (key: EntityKey) => EntityKeyString;
 
 /**
  * A fast encoder of entity keys, for read paths (the engine's request planner, store adapters): the canonical
@@ -59,7 +59,7 @@ export function createEntityKeyEncoder(entity: Entity): EntityKeyEncoder {
         at = writeOffsetInt64(scratch, at, v as number);
       }
     }
-    return scratch.toString('base64url', 0, at);
+    return scratch.toString('base64url', 0, at) as EntityKeyString;
   };
 }
 

@@ -76,9 +76,19 @@ export function normalizeEntityKey(entity: Entity, key: EntityKey, path = 'key')
   return out;
 }
 
-/** Encodes an entity key canonically (validating it first). */
-export function encodeEntityKey(entity: Entity, key: EntityKey): Uint8Array {
-  const norm = normalizeEntityKey(entity, key);
+/**
+ * An entity key in its canonical string form: the base64url text (no padding) of {@link encodeEntityKey}'s
+ * bytes. What OnlineStore v2 reads take (the engine hands stores the string its request planner already
+ * built), and the key of the engine's caches. Make one with {@link entityKeyString} (from an entity key) or
+ * {@link entityKeyToString} (from canonical bytes); a plain string is not one, so a record or a join-key
+ * value cannot be passed where a canonical key is expected.
+ */
+export type EntityKeyString = string & { readonly [entityKeyStringBrand]: true };
+declare const entityKeyStringBrand: unique symbol;
+
+/** Encodes an entity key canonically (validating it first; a ValidationError names `${path}.<joinKey>`). */
+export function encodeEntityKey(entity: Entity, key: EntityKey, path = 'key'): Uint8Array {
+  const norm = normalizeEntityKey(entity, key, path);
   const w = new ByteWriter();
   w.byte(ENTITY_KEY_VERSION);
   for (const jk of entity.joinKeys) {
@@ -128,8 +138,15 @@ export function decodeEntityKey(entity: Entity, bytes: Uint8Array): NormalizedEn
 }
 
 /** The canonical key as a compact string (base64url, no padding): usable in Redis keys, logs, maps. */
-export function entityKeyToString(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+export function entityKeyToString(bytes: Uint8Array): EntityKeyString {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(
+    'base64url',
+  ) as EntityKeyString;
+}
+
+/** The canonical string form of an entity key (validating it first): what OnlineStore v2 reads take. */
+export function entityKeyString(entity: Entity, key: EntityKey, path = 'key'): EntityKeyString {
+  return entityKeyToString(encodeEntityKey(entity, key, path));
 }
 
 /** Inverse of {@link entityKeyToString}. */

@@ -1,12 +1,18 @@
 import type { EntityKey } from '../registry/entity.js';
 import type { FeatureView } from '../registry/feature-view.js';
 import type { FeatureValue } from '../registry/value-types.js';
+import type { EntityKeyString } from './entity-key.js';
 
 /**
  * The version of the OnlineStore contract an adapter implements. Bumped on any change of semantics;
  * the engine refuses a store whose `specVersion` it does not know.
+ *
+ * Version 2 (this one): `read` and `scan` take the resolved {@link FeatureView} instead of its name, and
+ * `read` takes canonical key strings ({@link EntityKeyString}) instead of entity-key records, so the key the
+ * engine's planner encoded reaches the store unchanged. Writes are unchanged. Adapters implement it with
+ * `defineOnlineStore`, which owns the parts every store shares.
  */
-export const ONLINE_STORE_SPEC_VERSION = 1 as const;
+export const ONLINE_STORE_SPEC_VERSION = 2 as const;
 
 /** What a store can do; the engine and the conformance suite adapt to these flags. */
 export interface OnlineStoreCapabilities {
@@ -108,18 +114,20 @@ export interface OnlineStore {
   write(rows: readonly WriteRow[], options?: WriteOptions): Promise<void>;
   /**
    * Reads `features` of `view` for each key; the result is aligned with `keys` (duplicates included).
-   * Only requested features are returned.
+   * Only requested features are returned. `view` must have been passed to `init` (UNKNOWN_VIEW otherwise),
+   * `features` must be features of it (UNKNOWN_FEATURE). Keys are canonical key strings
+   * (`entityKeyString(view.entity, key)`); `readEntities` reads entity-key records.
    */
   read(
-    view: string,
-    keys: readonly EntityKey[],
+    view: FeatureView,
+    keys: readonly EntityKeyString[],
     features: readonly string[],
     options?: ReadOptions,
   ): Promise<ReadRow[]>;
   /** Probes the backend. Never throws: a failure is `{ ok: false }`. */
   health(options?: { signal?: AbortSignal }): Promise<StoreHealth>;
   /** Lists stored keys of a view (for sampling); only when `capabilities.scan`. */
-  scan?(view: string, options?: ScanOptions): AsyncIterable<EntityKey>;
+  scan?(view: FeatureView, options?: ScanOptions): AsyncIterable<EntityKey>;
   /** Releases connections. Later calls reject with `STORE_CLOSED`. */
   close(): Promise<void>;
 }

@@ -1,10 +1,9 @@
 import { StoreError, ValidationError } from '../errors.js';
 import type { FeatureView } from '../registry/feature-view.js';
 import { coerceValue, type FeatureValue } from '../registry/value-types.js';
-import { encodeEntityKey } from './entity-key.js';
+import { type EntityKeyString, encodeEntityKey, entityKeyToString } from './entity-key.js';
 import type { WriteRow } from './online-store.js';
 import { encodeValue } from './value-codec.js';
-import type { ViewCatalog } from './view-catalog.js';
 
 /** One feature of a prepared write: encoded value and event time. */
 export interface PreparedFeature {
@@ -12,14 +11,25 @@ export interface PreparedFeature {
   readonly value: FeatureValue;
   readonly bytes: Uint8Array;
   readonly eventTime: number;
+  /** Whether the event time came from the row's `eventTimes` (else from its `eventTime`), for error paths. */
+  readonly ownEventTime: boolean;
 }
 
 /** A write row after validation and encoding; what adapters actually store. */
 export interface PreparedRow {
+  /** The row's position in the batch (errors name `rows[index]...`). */
+  readonly index: number;
   readonly view: FeatureView;
   /** Canonical entity key bytes. */
   readonly key: Uint8Array;
+  /** The same key as a string (`entityKeyToString(key)`), the form reads take. */
+  readonly keyString: EntityKeyString;
   readonly features: readonly PreparedFeature[];
+}
+
+/** Finds the view a row names; throws a ValidationError (UNKNOWN_VIEW) for a view `init` did not declare. */
+export interface ViewLookup {
+  get(name: string): FeatureView;
 }
 
 /**
@@ -29,7 +39,7 @@ export interface PreparedRow {
  * Rows for the same key are kept separate: the store's last-writer-wins rule resolves them.
  */
 export function prepareWrites(
-  catalog: ViewCatalog,
+  catalog: ViewLookup,
   rows: readonly WriteRow[],
   limits: { maxValueBytes: number; store: string },
 ): PreparedRow[] {
@@ -50,7 +60,8 @@ export function prepareWrites(
       if (coerced.value === null && !feature.nullable) {
         throw new ValidationError(`${view.name}:${name} is not nullable`, fpath);
       }
-      const eventTime = row.eventTimes?.[name] ?? row.eventTime;
+      const own = row.eventTimes?.[name];
+      const eventTime = own ?? row.eventTime;
       if (!Number.isFinite(eventTime))
         throw new ValidationError('event time must be finite', `${path}.eventTimes.${name}`);
       const bytes = encodeValue(feature.type, coerced.value);
@@ -62,8 +73,8 @@ export function prepareWrites(
           { details: { path: fpath, view: view.name, feature: name } },
         );
       }
-      return { name, value: coerced.value, bytes, eventTime };
+      return { name, value: coerced.value, bytes, eventTime, ownEventTime: own !== undefined };
     });
-    return { view, key, features };
+    return { index: i, view, key, keyString: entityKeyToString(key), features };
   });
 }

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { FeatureView } from '../registry/feature-view.js';
 
-/** The views an adapter was initialised with, looked up by name. For adapter authors. */
+/** The views a store was initialised with, looked up by name (kept by `defineOnlineStore`). */
 export interface ViewCatalog {
   /** Adds or replaces views (the argument of `OnlineStore.init`). */
   register(views: readonly FeatureView[]): void;

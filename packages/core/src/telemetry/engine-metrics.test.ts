@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineMetrics, METRIC_NAMES } from './engine-metrics.js';
+import { createEngineTelemetry } from './engine-telemetry.js';
 import { createInMemoryMetricsRecorder } from './in-memory-metrics-recorder.js';
 import { createNoopMetricsRecorder } from './metrics-recorder.js';
-import { createServingStats } from './serving-stats.js';
 
 describe('engine metrics', () => {
   it('declares every metric with Prometheus-conventional names and bounded labels', () => {
@@ -53,6 +53,6 @@ describe('engine metrics', () => {
     expect(() => r.gauge('granary_x_total', 'x', [])).toThrow(/declared as counter/);
     const noop = createNoopMetricsRecorder();
     expect(() => noop.counter('a', 'b', []).inc()).not.toThrow();
-    expect(createServingStats().backendReads).toBe(0);
+    expect(createEngineTelemetry(noop).stats().backendReads).toBe(0);
   });
 });

@@ -28,6 +28,8 @@ export const METRIC_NAMES = {
   viewMaxAge: 'granary_view_max_age_seconds',
   heartbeatProbes: 'granary_heartbeat_probes_total',
   freshnessVerdict: 'granary_freshness_verdict',
+  requestedEntities: 'granary_requested_entities_total',
+  nearCacheRefreshes: 'granary_near_cache_refreshes_total',
 } as const;
 
 /** Buckets of request and backend-read durations, in seconds. */
@@ -100,10 +102,16 @@ export interface EngineMetrics {
   readonly heartbeatProbes: CounterMetric;
   /** Labels: view, verdict (`OK`, `AT_RISK`, `BREACHED`): 1 for the current verdict, 0 for the others. */
   readonly freshnessVerdict: GaugeMetric;
+  /** No labels. Entities requested, summed over the requests that passed validation. */
+  readonly requestedEntities: CounterMetric;
+  /** Labels: view. Background refresh-ahead reads of near-cache entries. */
+  readonly nearCacheRefreshes: CounterMetric;
 }
 
-/** Declares every engine metric on `recorder`. */
-export function createEngineMetrics(recorder: MetricsRecorder): EngineMetrics {
+/** Metrics of requests and of the values they served. */
+function servingMetrics(
+  recorder: MetricsRecorder,
+): Pick<EngineMetrics, 'requests' | 'requestDuration' | 'servedValues' | 'servedAge' | 'fallbacks'> {
   const n = METRIC_NAMES;
   return {
     requests: recorder.counter(n.requests, 'Feature requests served, by outcome.', ['outcome']),
@@ -131,6 +139,26 @@ export function createEngineMetrics(recorder: MetricsRecorder): EngineMetrics {
       'source',
       'reason',
     ]),
+  };
+}
+
+/** Metrics of the read path: caches, coalescing, batching, failover and the stores behind their guards. */
+function readPathMetrics(
+  recorder: MetricsRecorder,
+): Pick<
+  EngineMetrics,
+  | 'backendReads'
+  | 'backendKeysPerRead'
+  | 'backendReadDuration'
+  | 'coalescedWaiters'
+  | 'batchSize'
+  | 'cacheLookups'
+  | 'circuitState'
+  | 'hedgedReads'
+  | 'failovers'
+> {
+  const n = METRIC_NAMES;
+  return {
     backendReads: recorder.counter(n.backendReads, 'Read calls sent to an online store.', [
       'store',
       'view',
@@ -168,6 +196,29 @@ export function createEngineMetrics(recorder: MetricsRecorder): EngineMetrics {
       'outcome',
     ]),
     failovers: recorder.counter(n.failovers, 'Reads failed over to the secondary store.', ['reason']),
+  };
+}
+
+/** Metrics of freshness (heartbeats, SLO compliance and burn rates, each view's settings) and of the served log. */
+function freshnessAndLogMetrics(
+  recorder: MetricsRecorder,
+): Pick<
+  EngineMetrics,
+  | 'heartbeatAge'
+  | 'heartbeatPartitionAge'
+  | 'freshnessCompliance'
+  | 'freshnessBurnRate'
+  | 'servedLogRecords'
+  | 'freshnessEvents'
+  | 'freshnessTarget'
+  | 'freshnessThreshold'
+  | 'heartbeatInterval'
+  | 'viewMaxAge'
+  | 'heartbeatProbes'
+  | 'freshnessVerdict'
+> {
+  const n = METRIC_NAMES;
+  return {
     heartbeatAge: recorder.gauge(n.heartbeatAge, 'Age of the newest pipeline heartbeat of a view.', ['view']),
     heartbeatPartitionAge: recorder.gauge(
       n.heartbeatPartitionAge,
@@ -210,5 +261,34 @@ export function createEngineMetrics(recorder: MetricsRecorder): EngineMetrics {
       "The engine's freshness verdict of a view (1 for the current one).",
       ['view', 'verdict'],
     ),
+  };
+}
+
+/** Counters added for `stats()` (declared last, so the exposition of the older metrics keeps its order). */
+function countMetrics(
+  recorder: MetricsRecorder,
+): Pick<EngineMetrics, 'requestedEntities' | 'nearCacheRefreshes'> {
+  const n = METRIC_NAMES;
+  return {
+    requestedEntities: recorder.counter(
+      n.requestedEntities,
+      'Entities requested, summed over the requests that passed validation.',
+      [],
+    ),
+    nearCacheRefreshes: recorder.counter(
+      n.nearCacheRefreshes,
+      'Background refresh-ahead reads of near-cache entries.',
+      ['view'],
+    ),
+  };
+}
+
+/** Declares every engine metric on `recorder`, in a fixed order (the order of the exposition). */
+export function createEngineMetrics(recorder: MetricsRecorder): EngineMetrics {
+  return {
+    ...servingMetrics(recorder),
+    ...readPathMetrics(recorder),
+    ...freshnessAndLogMetrics(recorder),
+    ...countMetrics(recorder),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Plain counters of one engine, returned by `stats()`: cheap to keep, easy to assert on in tests and to
- * print in benchmarks. Complements the metrics (which go to an injected recorder).
+ * Plain counters of one engine, returned by `stats()`: easy to assert on in tests and to print in benchmarks.
+ * They are not kept by hand: each is read from what the engine recorded through its metrics (see
+ * `createEngineTelemetry`), so every event is counted once. Requests are counted when they finish.
  */
 export interface ServingStats {
   /** `get` calls that passed validation. */
@@ -44,44 +45,11 @@ export interface ServingStats {
   failovers: number;
   /** Values supplied by a fallback step (last known good, population, default). */
   fallbacks: number;
-  /** Served-log records handed to the sink, dropped (buffer full) and lost to sink errors. */
+  /** Served-log records written by the sink, dropped (buffer full) and lost to sink errors. */
   servedLogRecords: number;
   servedLogDropped: number;
   servedLogErrors: number;
   /** Heartbeat probes run, and those that failed. */
   heartbeatProbes: number;
   heartbeatProbeErrors: number;
-}
-
-/** A zeroed {@link ServingStats}. */
-export function createServingStats(): ServingStats {
-  return {
-    requests: 0,
-    requestsRejected: 0,
-    requestsInvalid: 0,
-    requestsDegraded: 0,
-    entities: 0,
-    values: 0,
-    backendReads: 0,
-    backendKeys: 0,
-    backendReadErrors: 0,
-    circuitRejections: 0,
-    coalescedWaiters: 0,
-    batches: 0,
-    batchedKeyReads: 0,
-    nearCacheHits: 0,
-    nearCacheMisses: 0,
-    nearCacheRefreshes: 0,
-    negativeCacheHits: 0,
-    negativeCacheMisses: 0,
-    hedgesSent: 0,
-    hedgesWon: 0,
-    failovers: 0,
-    fallbacks: 0,
-    servedLogRecords: 0,
-    servedLogDropped: 0,
-    servedLogErrors: 0,
-    heartbeatProbes: 0,
-    heartbeatProbeErrors: 0,
-  };
 }

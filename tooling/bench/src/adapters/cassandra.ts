@@ -1,6 +1,9 @@
 /**
  * Cassandra adapter benchmark: reads of 100 keys x 20 features through @granary/cassandra against the same
- * single-partition queries issued with the raw cassandra-driver, on the same server, in the same run.
+ * single-partition queries issued with the raw cassandra-driver, on the same server, in the same run; and
+ * writes of 20-feature rows through @granary/cassandra (layout v2: `SET ties = {value}`) against the raw
+ * driver writing layout v1's single value cell (`SET value = ?`) the same way (one unlogged single-partition
+ * batch per row, 32 in flight), rounds alternating.
  *
  *   pnpm --filter @granary/cassandra build && node tooling/bench/src/adapters/cassandra.ts
  *
@@ -11,12 +14,16 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHistogram, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createCassandraOnlineStore } from '@granary/cassandra';
+import { createCassandraOnlineStore, writeTimestamp } from '@granary/cassandra';
 import {
   defineEntity,
   defineFeatureView,
   encodeEntityKey,
+  encodeValue,
   type FeatureInput,
+  type FeatureView,
+  type OnlineStore,
+  readEntities,
   type WriteRow,
 } from '@granary/core';
 import { ensureServices } from '@granary/services';
@@ -54,6 +61,19 @@ export interface CassandraBenchResult {
   readonly granary: VariantResult;
   /** granary p50 / raw p50, and raw throughput / granary throughput. */
   readonly overhead: { readonly p50Ratio: number; readonly throughputRatio: number };
+  /**
+   * Rows (20 cells each) written per second: the raw driver writing layout v1 (`SET value = ?`) and layout v2
+   * (`SET ties = {?}`) with the same harness, and @granary/cassandra (v2); `layoutRatio` = v1 / v2 throughput
+   * (the cost of the layout), `throughputRatio` = raw v2 / granary (the adapter's own cost).
+   */
+  readonly writes: {
+    readonly rowsPerRound: number;
+    readonly rawV1RowsPerSecond: number;
+    readonly rawV2RowsPerSecond: number;
+    readonly granaryRowsPerSecond: number;
+    readonly layoutRatio: number;
+    readonly throughputRatio: number;
+  };
 }
 
 const FEATURES: FeatureInput[] = [
@@ -109,6 +129,89 @@ function summarize(samples: readonly Sample[]): VariantResult {
     keysPerSecond: Math.round((reads * keysPerRead) / elapsed),
     p50Ms: round(histogram.percentile(50) / 1000),
     p99Ms: round(histogram.percentile(99) / 1000),
+  };
+}
+
+/**
+ * Write throughput of layout v2 against layout v1, same rows, same server, same run, rounds alternating: the raw
+ * driver writes v1's value cell into a v1 table as @granary/cassandra did before, and v2's set into the store's
+ * table the same way; then the store writes v2 itself.
+ */
+async function compareWrites(args: {
+  raw: cassandra.Client;
+  store: OnlineStore;
+  view: FeatureView;
+  rows: readonly WriteRow[];
+  table: string;
+  rounds: number;
+}): Promise<CassandraBenchResult['writes']> {
+  const { raw, store, view, table } = args;
+  const v1 = `${KEYSPACE}.${table}_v1`;
+  await raw.execute(
+    `CREATE TABLE IF NOT EXISTS ${v1} (view_name text, entity_key blob, feature text, value blob, ` +
+      'written_at timestamp, PRIMARY KEY ((view_name, entity_key), feature))',
+  );
+  const update = (target: string, set: string) =>
+    `UPDATE ${target} USING TIMESTAMP ? AND TTL ? SET ${set}, written_at = toTimestamp(now()) ` +
+    'WHERE view_name = ? AND entity_key = ? AND feature = ?';
+  const options = {
+    prepare: true,
+    consistency: cassandra.types.consistencies.localQuorum,
+    isIdempotent: true,
+    logged: false,
+  };
+  const ttl = Math.ceil(view.retentionMs / 1000) + 1;
+  // One unlogged single-partition batch per row, 32 rows in flight: what the store sends, minus the store.
+  const rawWriter =
+    (query: string, param: (bytes: Uint8Array) => unknown) => async (rows: readonly WriteRow[]) => {
+      let next = 0;
+      const worker = async () => {
+        while (next < rows.length) {
+          const row = rows[next++] as WriteRow;
+          const key = Buffer.from(encodeEntityKey(view.entity, row.key));
+          const queries = Object.entries(row.values).map(([feature, value]) => {
+            const type = view.featuresByName.get(feature)?.type ?? 'bytes';
+            const bytes = encodeValue(type, value);
+            const ts = writeTimestamp(row.eventTime, type, bytes);
+            return { query, params: [ts, ttl, param(bytes), view.name, key, feature] };
+          });
+          await raw.batch(queries, options);
+        }
+      };
+      await Promise.all(Array.from({ length: 32 }, worker));
+    };
+  const rawV1 = rawWriter(update(v1, 'value = ?'), (b) => Buffer.from(b));
+  const rawV2 = rawWriter(update(`${KEYSPACE}.${table}`, 'ties = ?'), (b) => [Buffer.from(b)]);
+  const granary = async (rows: readonly WriteRow[]) => {
+    for (let i = 0; i < rows.length; i += 1000) await store.write(rows.slice(i, i + 1000));
+  };
+  const timed = async (fn: (rows: readonly WriteRow[]) => Promise<void>, rows: readonly WriteRow[]) => {
+    const started = performance.now();
+    await fn(rows);
+    return (performance.now() - started) / 1000;
+  };
+  // Each round writes every row again with a newer event time (overwrites, as in production).
+  const at = (round: number) =>
+    args.rows.map((r) => ({ ...r, eventTime: r.eventTime + 60_000 * (round + 1) }));
+  await timed(rawV1, at(0).slice(0, 500)); // warm-up: prepare, JIT
+  await timed(rawV2, at(0).slice(0, 500));
+  let v1Seconds = 0;
+  let v2Seconds = 0;
+  let granarySeconds = 0;
+  for (let round = 1; round <= args.rounds; round++) {
+    v1Seconds += await timed(rawV1, at(3 * round));
+    v2Seconds += await timed(rawV2, at(3 * round + 1));
+    granarySeconds += await timed(granary, at(3 * round + 2));
+  }
+  const total = args.rows.length * args.rounds;
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  return {
+    rowsPerRound: args.rows.length,
+    rawV1RowsPerSecond: Math.round(total / v1Seconds),
+    rawV2RowsPerSecond: Math.round(total / v2Seconds),
+    granaryRowsPerSecond: Math.round(total / granarySeconds),
+    layoutRatio: r2(v2Seconds / v1Seconds),
+    throughputRatio: r2(granarySeconds / v2Seconds),
   };
 }
 
@@ -171,8 +274,8 @@ export async function run(options: BenchOptions = {}): Promise<CassandraBenchRes
     const pick = () =>
       Array.from({ length: settings.keysPerRead }, () => keys[Math.floor(random() * keys.length)]!);
     const query =
-      `SELECT feature, value, WRITETIME(value) AS write_time, written_at FROM ${KEYSPACE}.${table} ` +
-      'WHERE view_name = ? AND entity_key = ? AND feature IN ?';
+      'SELECT feature, ties, WRITETIME(ties) AS tie_times, value, WRITETIME(value) AS write_time, written_at ' +
+      `FROM ${KEYSPACE}.${table} WHERE view_name = ? AND entity_key = ? AND feature IN ?`;
     const execution = {
       prepare: true,
       consistency: cassandra.types.consistencies.localQuorum,
@@ -186,7 +289,7 @@ export async function run(options: BenchOptions = {}): Promise<CassandraBenchRes
           raw.execute(query, [view.name, Buffer.from(encodeEntityKey(entity, key)), names], execution),
         ),
       );
-    const granaryRead = () => store.read(view.name, pick(), names);
+    const granaryRead = () => readEntities(store, view, pick(), names);
 
     await measure(2, settings.callers, settings.keysPerRead, rawRead); // warm-up (prepare, JIT, caches)
     await measure(2, settings.callers, settings.keysPerRead, granaryRead);
@@ -200,6 +303,7 @@ export async function run(options: BenchOptions = {}): Promise<CassandraBenchRes
     }
     const rawResult = summarize(rawSamples);
     const granaryResult = summarize(granarySamples);
+    const writes = await compareWrites({ raw, store, view, rows, table, rounds: settings.rounds });
     const result: CassandraBenchResult = {
       benchmark: 'cassandra-adapter',
       date: new Date().toISOString(),
@@ -217,6 +321,7 @@ export async function run(options: BenchOptions = {}): Promise<CassandraBenchRes
         p50Ratio: Math.round((granaryResult.p50Ms / rawResult.p50Ms) * 100) / 100,
         throughputRatio: Math.round((rawResult.readsPerSecond / granaryResult.readsPerSecond) * 100) / 100,
       },
+      writes,
     };
     const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'results');
     mkdirSync(dir, { recursive: true });
@@ -227,6 +332,7 @@ export async function run(options: BenchOptions = {}): Promise<CassandraBenchRes
     return result;
   } finally {
     await raw.execute(`DROP TABLE IF EXISTS ${KEYSPACE}.${table}`).catch(() => {});
+    await raw.execute(`DROP TABLE IF EXISTS ${KEYSPACE}.${table}_v1`).catch(() => {});
     await store.close();
     await raw.shutdown();
   }

@@ -30,6 +30,7 @@ import {
   defineFeatureView,
   type EntityKey,
   encodeEntityKey,
+  readEntities,
   type WriteRow,
 } from '@granary/core';
 import { clientConfigFor, createDynamoDbOnlineStore, featureAttributes } from '@granary/dynamodb';
@@ -176,7 +177,7 @@ export async function run(): Promise<DynamoDbBenchResult> {
     const loadSeconds = (performance.now() - loadStarted) / 1000;
 
     const raw = rawReader(client, table);
-    const viaStore = (n: number) => store.read(view.name, readKeys(n), featureNames);
+    const viaStore = (n: number) => readEntities(store, view, readKeys(n), featureNames);
     const viaRaw = (n: number) => raw(readKeys(n));
     const [a, b] = [await viaStore(1), await viaRaw(1)];
     if (a.some((row) => Object.keys(row).length !== 20) || b.length !== KEYS_PER_READ)

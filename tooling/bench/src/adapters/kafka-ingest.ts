@@ -15,14 +15,13 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
-  createInMemoryMetricsRecorder,
   createMemoryOnlineStore,
   createRegistry,
   defineEntity,
   defineFeatureView,
   type OnlineStore,
-  seededRandom,
 } from '@granary/core';
+import { createInMemoryMetricsRecorder, seededRandom } from '@granary/core/testing';
 import { createKafkaMaterializer, encodeFeatureEvent, KAFKA_METRIC_NAMES } from '@granary/kafka';
 import { createRedisOnlineStore } from '@granary/redis';
 import { deleteRedisKeysByPrefix, ensureServices } from '@granary/services';

@@ -29,8 +29,8 @@ import {
   type HistogramMetric,
   type MetricLabels,
   type MetricsRecorder,
-  seededRandom,
 } from '@granary/core';
+import { seededRandom } from '@granary/core/testing';
 import { createPrometheusRecorder } from '@granary/prometheus';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { benchStore, floatView, populate } from '../lib/fixture.ts';

@@ -24,7 +24,9 @@ import {
   defineFeatureView,
   type EntityKey,
   encodeValue,
+  entityKeyString,
   type FeatureView,
+  readEntities,
 } from '@granary/core';
 import {
   createRedisOnlineStore,
@@ -205,13 +207,15 @@ async function benchReads(url: string, prefix: string): Promise<WorkloadResult[]
     for (const w of workloads) {
       const features = w.view.features.map((f) => f.name);
       const fields = features.map((f) => featureFieldId(f));
-      // Both sides get their inputs ready-made: the store entity keys (it encodes them, as it must), raw
-      // ioredis the final key strings (the least a hand-written client could do).
+      // Both sides get their inputs ready-made: the store canonical key strings (OnlineStore v2 takes what
+      // the engine's planner already encoded), raw ioredis the final key strings (the least a hand-written
+      // client could do).
       const batches = Array.from({ length: 1024 }, (_, n) =>
         Array.from({ length: w.keysPerCall }, (_, i) => keyOf((n * 7919 + i * 104_729) % KEYSPACE)),
       );
+      const storeBatches = batches.map((b) => b.map((k) => entityKeyString(w.view.entity, k)));
       const rawBatches = batches.map((b) => b.map((k) => store.layout.rowKey(w.view, k)));
-      const viaStore = (n: number) => store.read(w.view.name, batches[n % 1024] ?? [], features);
+      const viaStore = (n: number) => store.read(w.view, storeBatches[n % 1024] ?? [], features);
       const viaRaw =
         w.keysPerCall === 1
           ? (n: number) => raw.hmgetBuffer(rawBatches[n % 1024]?.[0] ?? '', ...fields)
@@ -385,7 +389,7 @@ async function benchMemory(): Promise<MemoryResult> {
         .join();
     if (shape(viaStore) !== shape(viaBulk))
       throw new Error('the bulk loader does not write the store layout');
-    const [back] = await store.read(narrow.name, [keyOf(1)], ['f3']);
+    const [back] = await readEntities(store, narrow, [keyOf(1)], ['f3']);
     if (back?.f3?.value !== featureValue(3))
       throw new Error('the store cannot read what the bulk loader wrote');
     await store.close();

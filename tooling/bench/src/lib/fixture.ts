@@ -1,14 +1,13 @@
 import {
-  createFaultyOnlineStore,
   createMemoryOnlineStore,
   createRegistry,
   defineEntity,
   defineFeatureView,
-  type FaultyOnlineStore,
   type FeatureView,
   type Registry,
   type WriteRow,
 } from '@granary/core';
+import { createFaultyOnlineStore, type FaultyOnlineStore } from '@granary/core/testing';
 
 /**
  * Requested backend latency of the memory store, ms. Node timers have 1 ms granularity, so the effective

@@ -83,6 +83,10 @@ export interface AttackResult {
   readonly errors: number;
   /** First error message, if any. */
   readonly firstError?: string;
+  /** Answers by HTTP status (`"0"`: no answer, e.g. a timeout or a refused connection). */
+  readonly statuses: Readonly<Record<string, number>>;
+  /** Up to 5 distinct messages of the requests that got no answer (status 0), without addresses. */
+  readonly transportErrors: readonly string[];
   /** Seconds from the first send to the last answer. */
   readonly elapsedSec: number;
   /** From each request's scheduled send time (seq / rate after the first) to its answer: queueing shows. */
@@ -144,6 +148,8 @@ export function parseResults(csv: string, ratePerSec: number, scheduled: number)
   const first = rows.reduce((a, r) => Math.min(a, r.start - r.seq * (1000 / ratePerSec)), Infinity);
   let errors = 0;
   let firstError: string | undefined;
+  const statuses: Record<string, number> = {};
+  const transportErrors = new Set<string>();
   const latency = createLatencyRecorder();
   const service = createLatencyRecorder();
   const lag = createLatencyRecorder();
@@ -153,6 +159,9 @@ export function parseResults(csv: string, ratePerSec: number, scheduled: number)
     const due = first + r.seq * (1000 / ratePerSec);
     start = Math.min(start, r.start);
     end = Math.max(end, r.start + r.latencyMs);
+    statuses[r.code] = (statuses[r.code] ?? 0) + 1;
+    if (r.code === 0 && transportErrors.size < 5)
+      transportErrors.add(r.error.replace(/[0-9.]+:[0-9]+/g, '<addr>'));
     if (r.code !== 200 || r.error !== '') {
       errors++;
       firstError ??= r.error || `status ${r.code}`;
@@ -167,6 +176,8 @@ export function parseResults(csv: string, ratePerSec: number, scheduled: number)
     completed: rows.length,
     errors,
     ...(firstError === undefined ? {} : { firstError }),
+    statuses,
+    transportErrors: [...transportErrors],
     elapsedSec: rows.length === 0 ? 0 : (end - start) / 1000,
     latency: latency.summary(),
     serviceLatency: service.summary(),

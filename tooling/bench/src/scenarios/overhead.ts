@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { createFeatureServer, seededRandom } from '@granary/core';
+import { createFeatureServer, readEntities } from '@granary/core';
+import { seededRandom } from '@granary/core/testing';
 import { BACKEND_LATENCY_MS, benchStore, floatView, populate } from '../lib/fixture.ts';
 import { createLatencyRecorder } from '../lib/latency.ts';
 import { fmt, type Scenario } from './scenario.ts';
@@ -38,7 +39,7 @@ export const overheadScenario: Scenario = {
     });
     await engine.init();
     const rand = seededRandom(11);
-    const key = () => ({ user_id: Math.floor(rand() * KEYS) });
+    const pick = () => Math.floor(rand() * KEYS);
 
     const measure = async (latencyMs: number) => {
       if (latencyMs > 0) store.inject({ kind: 'latency', ms: latencyMs });
@@ -47,12 +48,14 @@ export const overheadScenario: Scenario = {
       const viaEngine = createLatencyRecorder();
       const directCall = async () => {
         const t = performance.now();
-        await store.read(view.name, [key()], names);
+        // What a caller without the engine does with an entity key: encode it and read (readEntities), as
+        // the v1 store did inside read.
+        await readEntities(store, view, [{ user_id: pick() }], names);
         return performance.now() - t;
       };
       const engineCall = async () => {
         const t = performance.now();
-        await engine.get({ features: refs, entities: [key()] });
+        await engine.get({ features: refs, entities: [{ user_id: pick() }] });
         return performance.now() - t;
       };
       for (let i = 0; i < 2000; i++) {

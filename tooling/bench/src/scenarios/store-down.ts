@@ -1,4 +1,5 @@
-import { createFeatureServer, type Fault, type GetFeaturesResponse, seededRandom } from '@granary/core';
+import { createFeatureServer, type GetFeaturesResponse } from '@granary/core';
+import { type Fault, seededRandom } from '@granary/core/testing';
 import { benchStore, floatView, populate } from '../lib/fixture.ts';
 import { createLatencyRecorder } from '../lib/latency.ts';
 import { watchLoopHealth } from '../lib/loop-health.ts';

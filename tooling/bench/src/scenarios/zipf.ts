@@ -1,9 +1,5 @@
-import {
-  createFeatureServer,
-  createZipfSampler,
-  type FeatureServerOptions,
-  seededRandom,
-} from '@granary/core';
+import { createFeatureServer, type FeatureServerOptions } from '@granary/core';
+import { createZipfSampler, seededRandom } from '@granary/core/testing';
 import { BACKEND_LATENCY_MS, benchStore, floatView, populate } from '../lib/fixture.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
 import { fmt, PROTECTIONS_OFF, type Scenario } from './scenario.ts';

@@ -15,7 +15,7 @@ import { wallNow } from './read-load.ts';
 import { startReadLoadInWorker } from './read-load-worker.ts';
 import { startOwnClusterWithReplicas } from './redis-cluster-ha.ts';
 import { scaleOutRegistryYaml } from './scale-out-configs.ts';
-import type { ScaleOutOptions } from './scale-out-options.ts';
+import { SCALE_OUT_VIEW, type ScaleOutOptions } from './scale-out-options.ts';
 import { drainServer, killConsumer, killMaster } from './scale-out-phases.ts';
 import { startApps } from './scale-out-pipeline.ts';
 import { buildReport } from './scale-out-report.ts';
@@ -122,15 +122,15 @@ export async function runScaleOutDrill(o: {
 
   // Every event acknowledged by Kafka must reach the store: wait (bounded) for the surviving consumer.
   const store = createRedisOnlineStore({ cluster: { nodes: [...cluster.nodes] }, keyPrefix });
-  await store.init([
-    ...parseRegistry(scaleOutRegistryYaml({ topic, partitions: options.partitions })).views.values(),
-  ]);
-  let stored = await readStoredSeqs(store, options.entities);
+  const registry = parseRegistry(scaleOutRegistryYaml({ topic, partitions: options.partitions }));
+  await store.init([...registry.views.values()]);
+  const view = registry.getView(SCALE_OUT_VIEW);
+  let stored = await readStoredSeqs(store, view, options.entities);
   const until = Date.now() + 30_000;
   const behind = () => [...feed.lastProduced].some(([u, seq]) => (stored.get(u) ?? 0) < seq);
   while (behind() && Date.now() < until) {
     await sleep(500);
-    stored = await readStoredSeqs(store, options.entities);
+    stored = await readStoredSeqs(store, view, options.entities);
   }
   await store.close();
 

@@ -1,0 +1,39 @@
+/**
+ * Time limits of the HTTP server, so that slow or idle clients cannot hold connections and memory: the
+ * headers, then the whole request, must arrive within a bound (Node answers 408 and closes the connection),
+ * and idle keep-alive connections are closed.
+ */
+export interface HttpTimeouts {
+  /** The request line and headers must arrive within this, ms. Default: 5,000. */
+  readonly headersTimeoutMs: number;
+  /**
+   * The whole request, body included, must arrive within this, ms (at least `headersTimeoutMs`). A client
+   * sending its body a byte a second is cut off with 408. Default: 10,000.
+   */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this, ms. Default: 72,000 (Fastify's). */
+  readonly keepAliveTimeoutMs: number;
+  /** How often Node checks the two request timeouts, ms (they fire up to this late). Default: 1,000. */
+  readonly checkIntervalMs: number;
+}
+
+/** The defaults of {@link HttpTimeouts}. */
+export const HTTP_TIMEOUT_DEFAULTS: HttpTimeouts = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 72_000,
+  checkIntervalMs: 1_000,
+};
+
+/** Fills `partial` with the defaults and checks the bounds (throws naming the field). */
+export function resolveHttpTimeouts(partial: Partial<HttpTimeouts> = {}): HttpTimeouts {
+  const t = { ...HTTP_TIMEOUT_DEFAULTS, ...partial };
+  for (const [name, value] of Object.entries(t)) {
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new RangeError(`${name} must be a positive integer of ms`);
+  }
+  if (t.headersTimeoutMs > t.requestTimeoutMs) {
+    throw new RangeError('headersTimeoutMs must not be above requestTimeoutMs');
+  }
+  return t;
+}

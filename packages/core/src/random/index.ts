@@ -1,2 +1,0 @@
-export * from './seeded-random.js';
-export * from './zipf-sampler.js';

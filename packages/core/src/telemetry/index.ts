@@ -1,4 +1,0 @@
-export * from './engine-metrics.js';
-export * from './in-memory-metrics-recorder.js';
-export * from './metrics-recorder.js';
-export * from './serving-stats.js';
