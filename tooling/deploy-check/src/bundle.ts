@@ -15,7 +15,7 @@ export async function buildBundle(app: App, out: string): Promise<void> {
   try {
     await run('sh', [join(ROOT, 'deploy/bundle.sh'), app, out], {
       cwd: ROOT,
-      timeout: 600_000,
+      timeout: 300_000,
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (error) {
