@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createGranaryClient, GranaryClientError } from '@granary/client';
 import { createMemoryOnlineStore } from '@granary/core';
-import { createFaultyOnlineStore } from '@granary/core/testing';
+import { createFaultyOnlineStore, type FaultyOnlineStore } from '@granary/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startupBanner } from '../src/cli/startup-banner.js';
 import { configFromObject, EMBEDDED_DEFAULT } from '../src/config/load-config.js';
@@ -75,11 +75,22 @@ describe('the embedded default on a real port', () => {
   });
 });
 
+/** Resolves once `store` has a read in flight: the request reached the engine (polling, up to 10 s). */
+async function readStarted(store: FaultyOnlineStore): Promise<void> {
+  for (let waited = 0; store.stats.reads === 0; waited += 5) {
+    if (waited > 10_000) throw new Error('the request never reached the store');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+// Each test closes the server only once its request is inside it (a fixed sleep lost that race on a loaded
+// machine: the request then arrived while draining and got 503). No heartbeat probe, so every store read
+// is the request's.
 describe('graceful shutdown', () => {
   it('drains in-flight requests, then refuses new connections', async () => {
     const store = createFaultyOnlineStore(createMemoryOnlineStore());
     const { server } = await testServer(
-      { engine: { storeTimeout: '5s', nearCache: false, negativeCache: false } },
+      { engine: { storeTimeout: '5s', nearCache: false, negativeCache: false, heartbeat: false } },
       { store },
     );
     const url = await server.listen();
@@ -89,7 +100,7 @@ describe('graceful shutdown', () => {
       headers: { 'content-type': 'application/json', 'x-granary-deadline-ms': '2000' },
       body: JSON.stringify({ features: ['user_stats:country'], entities: [{ user_id: 1 }] }),
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await readStarted(store);
     const started = performance.now();
     const closed = server.close();
     const res = await inFlight;
@@ -105,7 +116,13 @@ describe('graceful shutdown', () => {
     const store = createFaultyOnlineStore(createMemoryOnlineStore());
     const { server } = await testServer(
       {
-        engine: { storeTimeout: '10s', maxDeadline: '10s', nearCache: false, negativeCache: false },
+        engine: {
+          storeTimeout: '10s',
+          maxDeadline: '10s',
+          nearCache: false,
+          negativeCache: false,
+          heartbeat: false,
+        },
         server: { shutdownTimeout: '200ms' },
       },
       { store },
@@ -117,7 +134,7 @@ describe('graceful shutdown', () => {
       headers: { 'content-type': 'application/json', 'x-granary-deadline-ms': '8000' },
       body: JSON.stringify({ features: ['user_stats:country'], entities: [{ user_id: 1 }] }),
     }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 50));
+    await readStarted(store);
     const started = performance.now();
     expect(await server.close()).toEqual({ drained: false });
     expect(performance.now() - started).toBeLessThan(2000);
