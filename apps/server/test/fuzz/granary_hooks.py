@@ -9,8 +9,8 @@ import schemathesis
 
 DEADLINE_HEADER = "x-granary-deadline-ms"
 # Below this budget a store call may not finish on a loaded 2-core CI machine: a write then correctly answers
-# 504, and a read is served from fallbacks while its expired deadline counts against the store's circuit
-# breaker (five in a row open it for every client: docs/reliability.md). Valid cases use at least this budget.
+# 504 and a read is served from fallbacks (correct, but it makes the fuzzer's status checks depend on the
+# machine's speed). Such budgets no longer open the circuit (docs/reliability.md). Valid cases use at least this.
 MIN_BUDGET_MS = 50
 DEADLINE_ROUTES = ("/v1/features", "/get-online-features", "/v1/push")
 

@@ -53,6 +53,7 @@ export function engineOptions(e: StaticDecode<typeof engineFields>) {
       disabled: e.circuitBreaker.disabled,
       consecutiveFailures: e.circuitBreaker.consecutiveFailures,
       halfOpenAfterMs: e.circuitBreaker.halfOpenAfter,
+      deadlineCountsAfterMs: e.circuitBreaker.deadlineCountsAfter,
     },
     freshness: {
       shortWindowMs: e.freshness.shortWindow,

@@ -179,6 +179,10 @@ export const engineFields = section(
           description: 'Time open before one trial read.',
           default: ms(D.circuitBreaker.halfOpenAfterMs),
         }),
+        deadlineCountsAfter: duration({
+          description: 'A deadline-cut read fails the store only if it had this long.',
+          default: ms(D.circuitBreaker.deadlineCountsAfterMs),
+        }),
       },
       { description: 'Circuit breaker of each store.' },
     ),

@@ -67,6 +67,37 @@ describe('createStoreCircuitBreaker', () => {
     expect(b.state()).toBe('closed');
   });
 
+  it('counts a deadline expiry only when the store had deadlineCountsAfterMs to answer', async () => {
+    const clock = createManualClock();
+    const b = createStoreCircuitBreaker('s', clock, { consecutiveFailures: 2, deadlineCountsAfterMs: 100 });
+    const lateAfter = (ms: number) => async () => {
+      clock.advance(ms);
+      throw new AbortedError('deadline exceeded', { deadline: true });
+    };
+    // Any number of budgets no store can meet: the error reaches the caller, the circuit stays closed.
+    for (let i = 0; i < 20; i++) {
+      const e = await b.execute(lateAfter(99)).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(AbortedError);
+      expect((e as AbortedError).code).toBe('DEADLINE_EXCEEDED');
+    }
+    expect(b.state()).toBe('closed');
+    // A store that could not answer in 100 ms is evidence: two in a row open it.
+    await expect(b.execute(lateAfter(100))).rejects.toBeInstanceOf(AbortedError);
+    await expect(b.execute(lateAfter(250))).rejects.toBeInstanceOf(AbortedError);
+    expect(b.state()).toBe('open');
+  });
+
+  it('an uncounted deadline does not reset the count of real failures', async () => {
+    const clock = createManualClock();
+    const b = createStoreCircuitBreaker('s', clock, { consecutiveFailures: 2 });
+    await expect(b.execute(fail)).rejects.toBeInstanceOf(StoreError);
+    await expect(
+      b.execute(() => Promise.reject(new AbortedError('deadline exceeded', { deadline: true }))),
+    ).rejects.toBeInstanceOf(AbortedError);
+    await expect(b.execute(fail)).rejects.toBeInstanceOf(StoreError);
+    expect(b.state()).toBe('open');
+  });
+
   it('can be disabled', async () => {
     const b = createStoreCircuitBreaker('s', createManualClock(), { disabled: true, consecutiveFailures: 1 });
     for (let i = 0; i < 3; i++) await expect(b.execute(fail)).rejects.toBeInstanceOf(StoreError);

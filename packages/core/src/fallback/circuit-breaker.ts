@@ -19,6 +19,12 @@ export interface CircuitBreakerOptions {
   consecutiveFailures?: number;
   /** Time the circuit stays open before one trial read is let through (half-open), ms. Default: 5000. */
   halfOpenAfterMs?: number;
+  /**
+   * A read ended by the caller's deadline (`DEADLINE_EXCEEDED`) counts against the breaker only when the store
+   * had at least this long to answer, ms. A budget no store can meet says nothing about the store, and one
+   * client sending tiny deadlines must not open the circuit for every other client. Default: 100.
+   */
+  deadlineCountsAfterMs?: number;
 }
 
 /** A breaker state as reported by health() and metrics. */
@@ -45,8 +51,9 @@ const NAMES: Record<CircuitState, CircuitStateName> = {
 
 /**
  * Which failures count against the breaker: store errors that say the backend is unwell
- * (unavailable, timeout, throttled, generic error, closed), deadline expiries of the backend read, and errors
- * that are not Granary errors at all (a broken adapter). Not counted: validation and codec errors (a bad
+ * (unavailable, timeout, throttled, generic error, closed), deadline expiries of the backend read (by the
+ * breaker only when the store had `deadlineCountsAfterMs` to answer), and errors that are not Granary errors
+ * at all (a broken adapter). Not counted: validation and codec errors (a bad
  * request or a bad value, not a sick store) and plain caller aborts.
  */
 export function countsAgainstBreaker(error: unknown): boolean {
@@ -65,7 +72,18 @@ export function countsAgainstBreaker(error: unknown): boolean {
 }
 
 /** Defaults of {@link CircuitBreakerOptions}. */
-export const CIRCUIT_BREAKER_DEFAULTS = Object.freeze({ consecutiveFailures: 5, halfOpenAfterMs: 5000 });
+export const CIRCUIT_BREAKER_DEFAULTS = Object.freeze({
+  consecutiveFailures: 5,
+  halfOpenAfterMs: 5000,
+  deadlineCountsAfterMs: 100,
+});
+
+/** A failure the breaker lets through without counting it (a deadline too short to say anything). */
+class UncountedFailure {
+  constructor(readonly error: unknown) {}
+}
+
+const isDeadline = (error: unknown) => isGranaryError(error) && error.code === 'DEADLINE_EXCEEDED';
 
 /** Creates the breaker of the store called `storeName`. */
 export function createStoreCircuitBreaker(
@@ -82,7 +100,10 @@ export function createStoreCircuitBreaker(
     };
   }
   const halfOpenAfterMs = options.halfOpenAfterMs ?? CIRCUIT_BREAKER_DEFAULTS.halfOpenAfterMs;
-  const policy: CircuitBreakerPolicy = circuitBreaker(handleWhen(countsAgainstBreaker), {
+  const deadlineCountsAfterMs =
+    options.deadlineCountsAfterMs ?? CIRCUIT_BREAKER_DEFAULTS.deadlineCountsAfterMs;
+  const counts = (error: unknown) => !(error instanceof UncountedFailure) && countsAgainstBreaker(error);
+  const policy: CircuitBreakerPolicy = circuitBreaker(handleWhen(counts), {
     halfOpenAfter: createClockBackoff(
       clock,
       createBackoff({ initialMs: halfOpenAfterMs, maxMs: halfOpenAfterMs, factor: 1, jitter: 'none' }),
@@ -98,8 +119,19 @@ export function createStoreCircuitBreaker(
   return {
     async execute(fn) {
       try {
-        return await policy.execute(() => fn());
+        return await policy.execute(async () => {
+          const started = clock.now();
+          try {
+            return await fn();
+          } catch (error) {
+            if (isDeadline(error) && clock.now() - started < deadlineCountsAfterMs) {
+              throw new UncountedFailure(error);
+            }
+            throw error;
+          }
+        });
       } catch (error) {
+        if (error instanceof UncountedFailure) throw error.error;
         if (isBrokenCircuitError(error)) {
           throw new CircuitOpenError(`circuit of store ${storeName} is open`, {
             cause: error,

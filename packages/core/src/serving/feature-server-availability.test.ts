@@ -3,6 +3,7 @@ import { AbortedError, RequiredFeatureError } from '../errors.js';
 import { createFaultyOnlineStore } from '../store/faulty-online-store.js';
 import { createMemoryOnlineStore } from '../store/memory-online-store.js';
 import { METRIC_NAMES } from '../telemetry/engine-metrics.js';
+import { systemClock } from '../time/clock.js';
 import type { FeatureServer } from './feature-server-types.js';
 import { createFixture, userStatsView } from './test-fixtures.js';
 
@@ -112,6 +113,25 @@ describe('circuit breaker and secondary store', () => {
     const healed = await engine.get(req);
     expect(healed.entities[0]?.features['user_stats:ctr']?.status).toBe('PRESENT');
     expect(engine.stats().circuits.primary).toBe('closed');
+  });
+
+  it('tiny request deadlines do not open the circuit for everyone; deadlines the store had time for do', async () => {
+    // Real time: the request deadline is a real timer, so the breaker must measure on the same clock.
+    const { engine, store } = await setup({
+      clock: systemClock,
+      circuitBreaker: { consecutiveFailures: 3, deadlineCountsAfterMs: 200 },
+    });
+    store.inject({ kind: 'latency', ms: 2000 });
+    for (let i = 0; i < 10; i++) {
+      const r = await engine.get({ ...req, deadlineMs: 5 });
+      expect(r.entities[0]?.features['user_stats:ctr']).toMatchObject({
+        status: 'UNAVAILABLE',
+        reason: 'timeout',
+      });
+    }
+    expect(engine.stats().circuits.primary).toBe('closed');
+    for (let i = 0; i < 3; i++) await engine.get({ ...req, deadlineMs: 250 });
+    expect(engine.stats().circuits.primary).toBe('open');
   });
 
   it('fails over to the secondary when the primary fails or its circuit is open', async () => {
