@@ -21,7 +21,6 @@ import type { ServerConfig } from './config/server-config.js';
 import { createDemoFeed, type DemoFeed } from './demo/demo-feed.js';
 import { type AppContext, createApp, type GranaryApp } from './http/create-app.js';
 import { createLogger } from './http/create-logger.js';
-import type { HttpTimeouts } from './http/http-timeouts.js';
 import { loadServerRegistry } from './registry/load-server-registry.js';
 import { registerStoreHealthMetric } from './telemetry/store-health-metric.js';
 
@@ -45,8 +44,6 @@ export interface GranaryServerOptions {
    * `engine.populationStats` or `servedLog` (which are then not created). Default: none.
    */
   engineOptions?: Partial<FeatureServerOptions>;
-  /** Connection and request time limits of the HTTP server. Default: `HTTP_TIMEOUT_DEFAULTS`. */
-  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 /** A running (or ready to run) reference server. */
@@ -161,7 +158,6 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
     verifier,
     demo,
     lifecycle,
-    ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
     limits: {
       maxFeatures: config.server.maxFeaturesPerRequest,
       maxEntities: config.engine.maxEntitiesPerRequest,

@@ -16,3 +16,4 @@ export {
   type GranaryServer,
   type GranaryServerOptions,
 } from './granary-server.js';
+export { HTTP_TIMEOUT_DEFAULTS, type HttpTimeouts } from './http/http-timeouts.js';

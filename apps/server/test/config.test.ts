@@ -5,6 +5,7 @@ import { ENGINE_DEFAULTS } from '@granary/core';
 import { describe, expect, it } from 'vitest';
 import { configFromObject, loadConfig } from '../src/config/load-config.js';
 import { SERVER_CONFIG_SCHEMA } from '../src/config/server-config.js';
+import { HTTP_TIMEOUT_DEFAULTS } from '../src/http/http-timeouts.js';
 import { removeTempDirsAfterAll, tempDir } from './helpers/temp-dir.js';
 
 removeTempDirsAfterAll();
@@ -157,6 +158,15 @@ describe('loadConfig', () => {
     expect(() => configFromObject({ ...base, store: { type: 'redis' } })).toThrow(
       'store.redis.url: is required for store type redis',
     );
+    expect(() =>
+      configFromObject({ ...base, server: { timeouts: { headers: '20s', request: '10s' } } }),
+    ).toThrow('server.timeouts.headers: must not exceed server.timeouts.request');
+  });
+
+  it('HTTP time limits default to HTTP_TIMEOUT_DEFAULTS and come from the file or GRANARY_SERVER__TIMEOUTS__*', () => {
+    expect(loadConfig({ env: {} }).config.server.timeouts).toEqual(HTTP_TIMEOUT_DEFAULTS);
+    const { config } = loadConfig({ env: { GRANARY_SERVER__TIMEOUTS__REQUEST: '30s' } });
+    expect(config.server.timeouts).toEqual({ ...HTTP_TIMEOUT_DEFAULTS, requestTimeoutMs: 30_000 });
   });
 
   it('accepts the keys renamed in this release with a warning naming the new key', async () => {

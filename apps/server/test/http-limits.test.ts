@@ -21,7 +21,13 @@ beforeAll(async () => {
       auth: { mode: 'none' },
       engine: { heartbeat: false, negativeCache: { maxEntries: NEGATIVE_CACHE_MAX, notFoundTtl: '1m' } },
       // No load shedding: on a busy machine it could answer 503 before the timeouts under test fire.
-      server: { port: 0, logLevel: 'warn', maxPushRows: 10, overload: false },
+      server: {
+        port: 0,
+        logLevel: 'warn',
+        maxPushRows: 10,
+        overload: false,
+        timeouts: { headers: '500ms', request: '1s', checkInterval: '100ms' },
+      },
     },
     {},
   );
@@ -29,7 +35,6 @@ beforeAll(async () => {
     config,
     env: {},
     logDestination: logCapture().stream,
-    httpTimeouts: { headersTimeoutMs: 500, requestTimeoutMs: 1000, checkIntervalMs: 100 },
   });
   url = new URL(await server.listen());
 });

@@ -12,8 +12,10 @@ import {
   storeSection,
 } from '@granary/config';
 import { type StaticDecode, Type } from 'typebox';
+import { HTTP_TIMEOUT_DEFAULTS, type HttpTimeouts } from '../http/http-timeouts.js';
 
-const { bool, duration, falseOr, int, list, num, oneOf, optionalSection, path, port, section, str } = field;
+const { bool, duration, falseOr, int, list, ms, num, oneOf, optionalSection, path, port, section, str } =
+  field;
 const opt = Type.Optional;
 
 /** An API key scope: `read` (features, freshness, hot keys), `write` (push), `admin` (everything). */
@@ -46,6 +48,41 @@ const overloadSection = Type.Decode(
     maxEventLoopDelayMs: o.maxEventLoopDelay,
     sampleIntervalMs: o.sampleInterval,
     retryAfterMs: o.retryAfter,
+  }),
+);
+
+const T = HTTP_TIMEOUT_DEFAULTS;
+const timeoutsSection = Type.Decode(
+  section(
+    {
+      headers: duration({
+        positive: true,
+        description: 'Request line and headers must arrive within this (408).',
+        default: ms(T.headersTimeoutMs),
+      }),
+      request: duration({
+        positive: true,
+        description: 'The whole request must arrive within this (408).',
+        default: ms(T.requestTimeoutMs),
+      }),
+      keepAlive: duration({
+        positive: true,
+        description: 'Idle keep-alive connections are closed after this.',
+        default: ms(T.keepAliveTimeoutMs),
+      }),
+      checkInterval: duration({
+        positive: true,
+        description: 'How often the two request timeouts are checked.',
+        default: ms(T.checkIntervalMs),
+      }),
+    },
+    { description: 'Connection and request time limits (slow or idle clients).' },
+  ),
+  (t): HttpTimeouts => ({
+    headersTimeoutMs: t.headers,
+    requestTimeoutMs: t.request,
+    keepAliveTimeoutMs: t.keepAlive,
+    checkIntervalMs: t.checkInterval,
   }),
 );
 
@@ -108,6 +145,7 @@ export const SERVER_CONFIG_SCHEMA = Type.Object(
           description: 'Drain bound on SIGTERM/SIGINT.',
           default: '10s',
         }),
+        timeouts: timeoutsSection,
         overload: falseOr(overloadSection, {
           description: 'Load shedding (@fastify/under-pressure), or false.',
         }),
@@ -203,6 +241,10 @@ export const SERVER_CONFIG: ConfigDefinition<typeof SERVER_CONFIG_SCHEMA> = {
         ? problemAt(['engine', 'deadline'], 'must not exceed engine.maxDeadline')
         : undefined,
     ({ servedLog }) => checkServedLog(servedLog),
+    ({ server }) =>
+      server.timeouts.headersTimeoutMs > server.timeouts.requestTimeoutMs
+        ? problemAt(['server', 'timeouts', 'headers'], 'must not exceed server.timeouts.request')
+        : undefined,
     ({ auth }) => {
       const i = auth.keys.findIndex((k) => (k.secretEnv === undefined) === (k.secretFile === undefined));
       return i < 0

@@ -25,7 +25,6 @@ import type { ErrorBody } from './api-error.js';
 import { createAuthHook } from './auth-hook.js';
 import { createDrainGuard } from './drain-guard.js';
 import { toApiError } from './error-mapping.js';
-import { type HttpTimeouts, resolveHttpTimeouts } from './http-timeouts.js';
 import { registerNotFoundHandler } from './method-not-allowed.js';
 import { registerOpenApi } from './openapi-document.js';
 import { registerOverloadGuard } from './overload-guard.js';
@@ -46,8 +45,6 @@ export interface AppContext {
    * `engineRunning` is true from the engine's `init` until it is closed.
    */
   readonly lifecycle: { shuttingDown: boolean; engineRunning: boolean };
-  /** Connection and request time limits. Default: {@link HTTP_TIMEOUT_DEFAULTS}. */
-  readonly httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 /** The Fastify instance type of the server (TypeBox type provider, pino logger). */
@@ -78,7 +75,7 @@ export async function createApp(ctx: AppContext, logger: Logger): Promise<Granar
 }
 
 function buildFastify(ctx: AppContext, logger: Logger): GranaryApp {
-  const timeouts = resolveHttpTimeouts(ctx.httpTimeouts);
+  const timeouts = ctx.config.server.timeouts;
   return Fastify({
     loggerInstance: logger,
     genReqId: requestId,

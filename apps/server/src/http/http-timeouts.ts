@@ -17,23 +17,10 @@ export interface HttpTimeouts {
   readonly checkIntervalMs: number;
 }
 
-/** The defaults of {@link HttpTimeouts}. */
+/** The defaults of {@link HttpTimeouts} (config `server.timeouts`). */
 export const HTTP_TIMEOUT_DEFAULTS: HttpTimeouts = {
   headersTimeoutMs: 5_000,
   requestTimeoutMs: 10_000,
   keepAliveTimeoutMs: 72_000,
   checkIntervalMs: 1_000,
 };
-
-/** Fills `partial` with the defaults and checks the bounds (throws naming the field). */
-export function resolveHttpTimeouts(partial: Partial<HttpTimeouts> = {}): HttpTimeouts {
-  const t = { ...HTTP_TIMEOUT_DEFAULTS, ...partial };
-  for (const [name, value] of Object.entries(t)) {
-    if (!Number.isSafeInteger(value) || value <= 0)
-      throw new RangeError(`${name} must be a positive integer of ms`);
-  }
-  if (t.headersTimeoutMs > t.requestTimeoutMs) {
-    throw new RangeError('headersTimeoutMs must not be above requestTimeoutMs');
-  }
-  return t;
-}
