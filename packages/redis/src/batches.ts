@@ -1,6 +1,6 @@
 import { chunk } from '@granary/core';
 import calculateSlot from 'cluster-key-slot';
-import type { ChainableCommander } from 'ioredis';
+import type { ChainableCommander, Cluster } from 'ioredis';
 import type { RedisClient } from './connection.js';
 
 /** How to send one item of a batch: alone, or queued on a pipeline. */
@@ -34,7 +34,8 @@ export function groupByNode(client: RedisClient, keys: readonly string[]): numbe
 
 /**
  * Sends every item, one pipeline per node and per `batchSize` items, all pipelines at once; resolves with the
- * replies aligned with `items`, or rejects with the first error (driver or server) of any of them.
+ * replies aligned with `items`, or rejects with the first error (driver or server) of any of them. Items a
+ * node did not run ({@link RUN_ALONE}) are sent again on their own (and a cluster's slot map is refreshed).
  */
 export async function runBatch<I, R>(
   client: RedisClient,
@@ -65,11 +66,30 @@ export async function runBatch<I, R>(
       const pipeline = client.pipeline();
       for (const i of indexes) command.queue(pipeline, items[i] as I);
       const replies = (await pipeline.exec()) ?? [];
+      const alone: number[] = [];
       replies.forEach(([error, reply], j) => {
-        if (error) throw error;
-        out[indexes[j] as number] = reply as R;
+        const i = indexes[j] as number;
+        if (!error) out[i] = reply as R;
+        else if (RUN_ALONE.test(error.message)) alone.push(i);
+        else throw error;
       });
+      if (alone.length === 0) return;
+      if (client.isCluster) (client as Cluster).refreshSlotsCache();
+      await Promise.all(
+        alone.map(async (i) => {
+          out[i] = await command.single(client, items[i] as I);
+        }),
+      );
     }),
   );
   return out;
 }
+
+/**
+ * Pipeline replies that mean "not run here", after which the item is sent again on its own, where ioredis
+ * follows redirects and falls back from EVALSHA to EVAL: MOVED/ASK (the slot map is stale: after a failover
+ * or during resharding ioredis retries a pipeline only when every command got the same redirect) and NOSCRIPT
+ * (the script cache is per node and not replicated, so a promoted replica lacks the write script and a
+ * batch-only writer would fail on that node for good). Nothing ran, so sending it again is exactly once.
+ */
+const RUN_ALONE = /^(MOVED|ASK|NOSCRIPT) /;

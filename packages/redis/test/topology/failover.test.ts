@@ -8,7 +8,7 @@ import {
 import { failureWindow, finalCheck } from '@granary/topology';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clusterNodes, clusterOk, nodeCommand, waitFor } from './support/cluster-admin.js';
-import { haNodes, startHaWorkload } from './support/ha-workload.js';
+import { haNodes, haStore, haView, startHaWorkload } from './support/ha-workload.js';
 
 const seed = Number(process.env.GRANARY_SEED) || 20261202;
 const prefix = `granary-ha-failover:${process.pid}:${Date.now().toString(36)}:`;
@@ -33,6 +33,7 @@ it('a master killed (SIGKILL) under concurrent writes and reads: its replica tak
   const survivor = nodes.find((n) => n.port !== victim.port)?.port ?? first;
 
   const run = await startHaWorkload(prefix, seed);
+  const batches = startBatchClient(`${prefix}batch:`, () => run.ledger.now());
   try {
     await sleep(2000);
     expect(run.workload.failures(), 'failures before the fault').toEqual([]);
@@ -53,6 +54,7 @@ it('a master killed (SIGKILL) under concurrent writes and reads: its replica tak
       run.workload.successes() - settledFrom > 2000 ? true : undefined,
     );
     const report = await run.workload.stop();
+    const batchFailures = await batches.stop();
     const window = failureWindow(report.failures, faultAt);
 
     // Put the killed node back: it rejoins as a replica of the promoted one and resyncs.
@@ -76,7 +78,50 @@ it('a master killed (SIGKILL) under concurrent writes and reads: its replica tak
       true,
     );
     expect(report.writesAcknowledged).toBeGreaterThan(1000);
+    // A client that only sends multi-key batches (one pipeline per node) follows the new master as soon as
+    // the cluster is ok: at most the batch in flight then fails.
+    const lateBatches = batchFailures.filter((f) => f.at > okAt);
+    console.info(
+      `[redis-ha] batch-only client: ${batchFailures.length} failed batches, ${lateBatches.length} after cluster ok; codes ${JSON.stringify([...new Set(batchFailures.map((f) => f.code))])}`,
+    );
+    expect(lateBatches.length, 'batches failing after the cluster was ok').toBeLessThanOrEqual(1);
+    expect(batchFailures.every((f) => f.code === 'STORE_UNAVAILABLE' || f.code === 'STORE_TIMEOUT')).toBe(
+      true,
+    );
   } finally {
+    await batches.stop();
     await run.close();
   }
 });
+
+/** Writes all 200 keys of its own prefix in one batch, again and again; records when batches fail and how. */
+function startBatchClient(prefix: string, now: () => number) {
+  const store = haStore(prefix);
+  const failures: { at: number; code: string }[] = [];
+  let running = true;
+  const loop = (async () => {
+    await store.init([haView]);
+    for (let round = 0; running; round++) {
+      const rows = Array.from({ length: 200 }, (_, i) => ({
+        view: haView.name,
+        key: { id: `b${i}` },
+        values: { v: `round-${round}` },
+        eventTime: Date.now(),
+      }));
+      try {
+        await store.write(rows);
+      } catch (error) {
+        failures.push({ at: now(), code: (error as { code?: string }).code ?? String(error) });
+      }
+      await sleep(20);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await store.close().catch(() => {});
+      return failures;
+    },
+  };
+}

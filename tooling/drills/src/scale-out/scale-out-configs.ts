@@ -17,9 +17,8 @@ export function scaleOutRegistryYaml(c: { topic: string; partitions: number }): 
   ].join('\n');
 }
 
-// slotsRefreshInterval: ioredis never refreshes its slot map on its own, and a pipeline whose commands get
-// different MOVED replies (the adapter's batched writes after a failover) neither retries nor refreshes it, so
-// without a periodic refresh the consumer's writes fail with MOVED until it restarts.
+// slotsRefreshInterval: ioredis never refreshes its slot map on its own; the adapter refreshes it when a batch
+// is refused with MOVED (and sends the refused items again alone), the periodic refresh shortens the window.
 const store = (nodes: readonly string[], keyPrefix: string) => [
   'store:',
   '  type: redis-cluster',
