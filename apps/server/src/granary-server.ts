@@ -9,6 +9,7 @@ import {
   type FeatureServer,
   type FeatureServerOptions,
   type FileStatsProvider,
+  type FreshnessSampler,
   type OnlineStore,
   type Registry,
   systemClock,
@@ -19,6 +20,7 @@ import { collectDefaultMetrics, Registry as PromRegistry } from 'prom-client';
 import { createApiKeyVerifier, loadApiKeys } from './auth/api-keys.js';
 import type { ServerConfig } from './config/server-config.js';
 import { createDemoFeed, type DemoFeed } from './demo/demo-feed.js';
+import { createServerFreshnessSampler } from './freshness/freshness-sampler-wiring.js';
 import { type AppContext, createApp, type GranaryApp } from './http/create-app.js';
 import { createLogger } from './http/create-logger.js';
 import { loadServerRegistry } from './registry/load-server-registry.js';
@@ -53,6 +55,8 @@ export interface GranaryServer {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly demo: DemoFeed | undefined;
+  /** The freshness sampler (`freshnessSampler`; rounds start with `listen`), or undefined when it is off. */
+  readonly freshnessSampler: FreshnessSampler | undefined;
   /** Listens on `config.server.host:port` (port 0 picks a free one); starts the demo feed; returns the base URL. */
   listen(): Promise<string>;
   /**
@@ -148,6 +152,14 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
         logger: logger.child({ component: 'demo-feed' }),
       })
     : undefined;
+  const freshnessSampler = createServerFreshnessSampler({
+    config: config.freshnessSampler,
+    store,
+    views: [...registry.views.values()],
+    metrics,
+    clock,
+    logger,
+  });
   const lifecycle = { shuttingDown: false, engineRunning: true };
   registerStoreHealthMetric(metrics, engine, config.engine.storeTimeoutMs);
   const ctx: AppContext = {
@@ -157,6 +169,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
     metrics,
     verifier,
     demo,
+    ...(freshnessSampler ? { freshnessSampler } : {}),
     lifecycle,
     limits: {
       maxFeatures: config.server.maxFeaturesPerRequest,
@@ -180,8 +193,10 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
     config,
     logger,
     demo,
+    freshnessSampler,
     async listen() {
       await demo?.start();
+      freshnessSampler?.start();
       const address = await app.listen({ host: config.server.host, port: config.server.port });
       const url = new URL(address);
       if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
@@ -205,6 +220,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
           app.server.closeAllConnections();
         }
         await demo?.stop();
+        freshnessSampler?.stop();
         lifecycle.engineRunning = false;
         await closeEngine();
         logger.info({ drained }, 'stopped');

@@ -50,6 +50,15 @@ export {
 // Freshness
 export type { FreshnessReport, HeartbeatFreshness, ViewFreshness } from './freshness/freshness-report.js';
 export {
+  createFreshnessSampler,
+  FRESHNESS_SAMPLER_DEFAULTS,
+  type FreshnessSample,
+  type FreshnessSampler,
+  type FreshnessSamplerOptions,
+  type SampledFeatureFreshness,
+  type SampledViewFreshness,
+} from './freshness/freshness-sampler.js';
+export {
   HEARTBEAT_VIEW_NAME,
   heartbeatEntity,
   heartbeatPartitions,

@@ -11,6 +11,7 @@ import {
   storeRenames,
   storeSection,
 } from '@granary/config';
+import { FRESHNESS_SAMPLER_DEFAULTS } from '@granary/core';
 import { type StaticDecode, Type } from 'typebox';
 import { HTTP_TIMEOUT_DEFAULTS, type HttpTimeouts } from '../http/http-timeouts.js';
 
@@ -48,6 +49,43 @@ const overloadSection = Type.Decode(
     maxEventLoopDelayMs: o.maxEventLoopDelay,
     sampleIntervalMs: o.sampleInterval,
     retryAfterMs: o.retryAfter,
+  }),
+);
+
+const S = FRESHNESS_SAMPLER_DEFAULTS;
+const samplerSection = Type.Decode(
+  section(
+    {
+      interval: duration({
+        positive: true,
+        description: 'Time between rounds (the first after one interval).',
+        default: ms(S.intervalMs),
+      }),
+      keysPerView: int({
+        min: 1,
+        max: 100_000,
+        description: 'Entities read per view per round.',
+        default: S.keysPerView,
+      }),
+      scanLimitFactor: int({
+        min: 1,
+        max: 100,
+        description: 'Keys listed per view per round, as a multiple of keysPerView.',
+        default: S.scanLimitFactor,
+      }),
+      timeout: duration({
+        positive: true,
+        description: "Bound of one view's round.",
+        default: ms(S.timeoutMs),
+      }),
+    },
+    { description: 'Freshness sampler: age of last update per feature over stored entities.' },
+  ),
+  (o) => ({
+    intervalMs: o.interval,
+    keysPerView: o.keysPerView,
+    scanLimit: o.keysPerView * o.scanLimitFactor,
+    timeoutMs: o.timeout,
   }),
 );
 
@@ -188,6 +226,9 @@ export const SERVER_CONFIG_SCHEMA = Type.Object(
       { description: 'Authentication.' },
     ),
     demo: demoSection,
+    freshnessSampler: falseOr(samplerSection, {
+      description: 'Reads a hash-sampled set of stored entities per view directly from the store, or false.',
+    }),
     status: section(
       {
         auditReportPath: opt(

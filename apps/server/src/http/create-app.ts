@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FeatureServer, Registry } from '@granary/core';
+import type { FeatureServer, FreshnessSampler, Registry } from '@granary/core';
 import Fastify, { type FastifyInstance, LogController, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry as PromRegistry } from 'prom-client';
@@ -39,6 +39,8 @@ export interface AppContext {
   /** Undefined in auth mode `none`. */
   readonly verifier: ApiKeyVerifier | undefined;
   readonly demo: DemoFeed | undefined;
+  /** The freshness sampler (`freshnessSampler`), or undefined when it is off. */
+  readonly freshnessSampler?: FreshnessSampler;
   readonly limits: RequestLimits;
   /**
    * `shuttingDown` is set when shutdown starts (/readyz answers 503 so load balancers stop sending traffic);

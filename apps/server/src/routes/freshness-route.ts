@@ -10,13 +10,14 @@ export function registerFreshnessRoute(app: GranaryApp, ctx: AppContext): void {
       config: { scope: 'read' },
       schema: {
         summary:
-          'Freshness report: served-age percentiles, SLO compliance and burn rate, heartbeat lag per view',
+          'Freshness report: served-age percentiles, SLO compliance and burn rate, heartbeat lag per view; `sampled`: age of last update per feature over stored entities (the freshness sampler, null when off or before its first round)',
         tags: ['freshness'],
         response: { 200: Type.Unknown() },
       },
     },
     async (_request, reply) => {
       const report = ctx.engine.freshness();
+      const sample = ctx.freshnessSampler?.latest();
       reply.type('application/json');
       return JSON.stringify({
         ...report,
@@ -25,6 +26,12 @@ export function registerFreshnessRoute(app: GranaryApp, ctx: AppContext): void {
           ...v,
           heartbeat: { ...v.heartbeat, probedAt: toWireTime(v.heartbeat.probedAt) },
         })),
+        sampled: sample
+          ? {
+              sampledAt: toWireTime(sample.sampledAt),
+              views: sample.views.map((v) => ({ ...v, sampledAt: toWireTime(v.sampledAt) })),
+            }
+          : null,
       });
     },
   );
