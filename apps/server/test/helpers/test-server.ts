@@ -60,7 +60,7 @@ function merge(a: unknown, b: unknown): unknown {
   return out;
 }
 
-/** A server built from config overrides (memory store, inline test registry, no auth, no demo by default). */
+/** A server built from config overrides (memory store, inline test registry, no auth, no demo, no load shedding by default). */
 export async function testServer(
   overrides: Record<string, unknown> = {},
   options: { env?: Record<string, string>; store?: OnlineStore } = {},
@@ -73,7 +73,8 @@ export async function testServer(
         store: { type: 'memory' },
         auth: { mode: 'none' },
         engine: { heartbeat: false },
-        server: { port: 0 },
+        // No load shedding unless a test asks for it: on a loaded machine it answers 503 before what is tested.
+        server: { port: 0, overload: false },
         log: { level: 'info' },
       },
       overrides,
