@@ -21,6 +21,10 @@ import { createApiKeyVerifier, loadApiKeys } from './auth/api-keys.js';
 import type { ServerConfig } from './config/server-config.js';
 import { createDemoFeed, type DemoFeed } from './demo/demo-feed.js';
 import { createServerFreshnessSampler } from './freshness/freshness-sampler-wiring.js';
+import {
+  createProducerHeartbeatWatcher,
+  type ProducerHeartbeatWatcher,
+} from './freshness/producer-heartbeat-watcher.js';
 import { type AppContext, createApp, type GranaryApp } from './http/create-app.js';
 import { createLogger } from './http/create-logger.js';
 import { loadServerRegistry } from './registry/load-server-registry.js';
@@ -57,6 +61,8 @@ export interface GranaryServer {
   readonly demo: DemoFeed | undefined;
   /** The freshness sampler (`freshnessSampler`; rounds start with `listen`), or undefined when it is off. */
   readonly freshnessSampler: FreshnessSampler | undefined;
+  /** The producer heartbeats read back from the store (`producerHeartbeats`), or undefined when off. */
+  readonly producerHeartbeats: ProducerHeartbeatWatcher | undefined;
   /** Listens on `config.server.host:port` (port 0 picks a free one); starts the demo feed; returns the base URL. */
   listen(): Promise<string>;
   /**
@@ -160,6 +166,17 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
     clock,
     logger,
   });
+  const producerHeartbeats =
+    config.producerHeartbeats === false
+      ? undefined
+      : createProducerHeartbeatWatcher({
+          ...config.producerHeartbeats,
+          store,
+          clock,
+          timeoutMs: config.engine.storeTimeoutMs,
+          metrics,
+          logger: logger.child({ component: 'producer-heartbeats' }),
+        });
   const lifecycle = { shuttingDown: false, engineRunning: true };
   registerStoreHealthMetric(metrics, engine, config.engine.storeTimeoutMs);
   const ctx: AppContext = {
@@ -170,6 +187,8 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
     verifier,
     demo,
     ...(freshnessSampler ? { freshnessSampler } : {}),
+    ...(producerHeartbeats ? { producerHeartbeats } : {}),
+    clock,
     lifecycle,
     limits: {
       maxFeatures: config.server.maxFeaturesPerRequest,
@@ -194,9 +213,11 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
     logger,
     demo,
     freshnessSampler,
+    producerHeartbeats,
     async listen() {
       await demo?.start();
       freshnessSampler?.start();
+      producerHeartbeats?.start();
       const address = await app.listen({ host: config.server.host, port: config.server.port });
       const url = new URL(address);
       if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
@@ -221,6 +242,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
         }
         await demo?.stop();
         freshnessSampler?.stop();
+        producerHeartbeats?.stop();
         lifecycle.engineRunning = false;
         await closeEngine();
         logger.info({ drained }, 'stopped');

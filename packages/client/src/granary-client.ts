@@ -7,6 +7,8 @@ import type {
   FeaturesResponse,
   FreshnessReport,
   HotKey,
+  ProducerHeartbeat,
+  ProducerHeartbeatAnswer,
   PushRow,
   Readiness,
 } from './wire-types.js';
@@ -59,6 +61,14 @@ export interface GranaryClient {
   getOnlineFeatures(request: FeastRequest, options?: CallOptions): Promise<FeastResponse>;
   /** `POST /v1/push` (write scope). Never retried: a failed push may have been applied in part. */
   push(rows: readonly PushRow[], options?: CallOptions): Promise<{ written: number }>;
+  /**
+   * `POST /v1/heartbeats` (write scope): tells the server a producer (a batch job, a stream) has written
+   * `view` completely up to `completeUpTo`. Retried: the server keeps the newest, so a repeat changes nothing.
+   *
+   * @example
+   * await client.heartbeat({ view: 'user_stats', producer: 'nightly-batch', completeUpTo: batchEnd });
+   */
+  heartbeat(heartbeat: ProducerHeartbeat, options?: CallOptions): Promise<ProducerHeartbeatAnswer>;
   /** `GET /v1/freshness`. Retried. */
   freshness(options?: CallOptions): Promise<FreshnessReport>;
   /** `GET /v1/hot-keys`. Retried. */
@@ -135,6 +145,16 @@ export function createGranaryClient(options: GranaryClientOptions): GranaryClien
         path: '/v1/push',
         body,
         idempotent: false,
+        deadlineMs: writeDeadline,
+        options: opts,
+      });
+    },
+    heartbeat(h, opts) {
+      return call({
+        method: 'POST',
+        path: '/v1/heartbeats',
+        body: { view: h.view, producer: h.producer, completeUpTo: iso(h.completeUpTo) },
+        idempotent: true,
         deadlineMs: writeDeadline,
         options: opts,
       });

@@ -97,6 +97,30 @@ export interface FreshnessReport {
     readonly heartbeat: { readonly ageMs: number | null; readonly probedAt: string | null };
     readonly [field: string]: unknown;
   }[];
+  /** The latest producer heartbeat per view and producer (`null` when the server does not read them). */
+  readonly producers?: {
+    readonly readAt: string | null;
+    readonly error?: string;
+    readonly heartbeats: readonly (ProducerHeartbeatAnswer & { readonly ageMs: number })[];
+  } | null;
+  /** The freshness sampler's latest round (`null` when off or before the first round). */
+  readonly sampled?: unknown;
+}
+
+/** A producer heartbeat: `producer` has written `view` completely up to `completeUpTo`. */
+export interface ProducerHeartbeat {
+  readonly view: string;
+  /** Letters, digits, `.`, `_`, `:`, `-`, at most 128 characters. */
+  readonly producer: string;
+  readonly completeUpTo: Date | string | number;
+}
+
+/** What the server recorded for a heartbeat (times RFC 3339). */
+export interface ProducerHeartbeatAnswer {
+  readonly view: string;
+  readonly producer: string;
+  readonly completeUpTo: string;
+  readonly reportedAt: string;
 }
 
 /** The answer of `GET /readyz`. */

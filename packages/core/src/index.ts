@@ -66,6 +66,15 @@ export {
   heartbeatView,
 } from './freshness/heartbeat.js';
 export type { HeartbeatStatus, PartitionHeartbeat } from './freshness/heartbeat-probe.js';
+export {
+  PRODUCER_HEARTBEAT_VIEW_NAME,
+  PRODUCER_NAME_PATTERN,
+  type ProducerHeartbeat,
+  producerHeartbeatEntity,
+  producerHeartbeatRow,
+  producerHeartbeatView,
+  readProducerHeartbeats,
+} from './freshness/producer-heartbeat.js';
 export type { FreshnessVerdict, FreshnessVerdictThresholds } from './freshness/slo-burn-rate.js';
 export type { CoalescingStageOptions } from './read-path/coalescing-stage.js';
 export type { FailoverStageOptions } from './read-path/failover-stage.js';

@@ -89,6 +89,26 @@ const samplerSection = Type.Decode(
   }),
 );
 
+const producerHeartbeatsSection = Type.Decode(
+  section(
+    {
+      interval: duration({
+        positive: true,
+        description: 'How often producer heartbeats are read from the store.',
+        default: '10s',
+      }),
+      maxProducers: int({
+        min: 1,
+        max: 100_000,
+        description: '(view, producer) pairs listed at most (metric label sets).',
+        default: 1000,
+      }),
+    },
+    { description: 'Producer heartbeats (POST /v1/heartbeats) read back from the store.' },
+  ),
+  (o) => ({ intervalMs: o.interval, maxProducers: o.maxProducers }),
+);
+
 const T = HTTP_TIMEOUT_DEFAULTS;
 const timeoutsSection = Type.Decode(
   section(
@@ -226,6 +246,9 @@ export const SERVER_CONFIG_SCHEMA = Type.Object(
       { description: 'Authentication.' },
     ),
     demo: demoSection,
+    producerHeartbeats: falseOr(producerHeartbeatsSection, {
+      description: 'Reads producer heartbeats back from the store for the report and metrics, or false.',
+    }),
     freshnessSampler: falseOr(samplerSection, {
       description: 'Reads a hash-sampled set of stored entities per view directly from the store, or false.',
     }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FeatureServer, FreshnessSampler, Registry } from '@granary/core';
+import type { Clock, FeatureServer, FreshnessSampler, Registry } from '@granary/core';
 import Fastify, { type FastifyInstance, LogController, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry as PromRegistry } from 'prom-client';
@@ -9,11 +9,13 @@ import { Type } from 'typebox';
 import type { ApiKeyVerifier } from '../auth/api-keys.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { DemoFeed } from '../demo/demo-feed.js';
+import type { ProducerHeartbeatWatcher } from '../freshness/producer-heartbeat-watcher.js';
 import { registerDemoRoutes } from '../routes/demo-routes.js';
 import { registerFeastRoute } from '../routes/feast-route.js';
 import { registerFeaturesRoute } from '../routes/features-route.js';
 import { registerFreshnessRoute } from '../routes/freshness-route.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
+import { registerHeartbeatRoute } from '../routes/heartbeat-route.js';
 import { registerHotKeysRoute } from '../routes/hot-keys-route.js';
 import { registerMetricsRoute } from '../routes/metrics-route.js';
 import { registerPushRoute } from '../routes/push-route.js';
@@ -41,6 +43,10 @@ export interface AppContext {
   readonly demo: DemoFeed | undefined;
   /** The freshness sampler (`freshnessSampler`), or undefined when it is off. */
   readonly freshnessSampler?: FreshnessSampler;
+  /** The producer heartbeats read from the store (`producerHeartbeats`), or undefined when off. */
+  readonly producerHeartbeats?: ProducerHeartbeatWatcher;
+  /** The server's clock. */
+  readonly clock: Clock;
   readonly limits: RequestLimits;
   /**
    * `shuttingDown` is set when shutdown starts (/readyz answers 503 so load balancers stop sending traffic);
@@ -137,6 +143,7 @@ async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> 
   registerFeaturesRoute(app, ctx);
   registerFeastRoute(app, ctx);
   registerPushRoute(app, ctx);
+  registerHeartbeatRoute(app, ctx);
   registerFreshnessRoute(app, ctx);
   registerHotKeysRoute(app, ctx);
   registerHealthRoutes(app, ctx);

@@ -5,6 +5,10 @@ are sent exactly as generated. Each covers one rule the OpenAPI document states 
 cannot state it, or one answer that is correct but depends on the machine's speed.
 """
 
+import re
+import time
+from datetime import datetime
+
 import schemathesis
 
 DEADLINE_HEADER = "x-granary-deadline-ms"
@@ -12,7 +16,10 @@ DEADLINE_HEADER = "x-granary-deadline-ms"
 # 504 and a read is served from fallbacks (correct, but it makes the fuzzer's status checks depend on the
 # machine's speed). Such budgets no longer open the circuit (docs/reliability.md). Valid cases use at least this.
 MIN_BUDGET_MS = 50
-DEADLINE_ROUTES = ("/v1/features", "/get-online-features", "/v1/push")
+DEADLINE_ROUTES = ("/v1/features", "/get-online-features", "/v1/push", "/v1/heartbeats")
+# POST /v1/heartbeats refuses a completeUpTo more than 5 minutes ahead of the server clock (stated in the
+# document's description); valid cases in the future are moved to the epoch.
+HEARTBEAT_MAX_AHEAD_MS = 5 * 60 * 1000
 
 
 def _is_positive(case) -> bool:
@@ -38,3 +45,21 @@ def before_call(context, case, **kwargs):
         if isinstance(case.body, dict) and isinstance(case.body.get("deadlineMs"), (int, float)):
             if case.body["deadlineMs"] < MIN_BUDGET_MS:
                 case.body["deadlineMs"] = MIN_BUDGET_MS
+    if path == "/v1/heartbeats" and isinstance(case.body, dict):
+        ms = _ms(case.body.get("completeUpTo"))
+        if ms is None or ms > time.time() * 1000 + HEARTBEAT_MAX_AHEAD_MS:
+            case.body["completeUpTo"] = 0
+
+
+def _ms(value):
+    """A wire time (RFC 3339 or ms since the epoch) in ms, or None when Python cannot read it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        # Python reads at most 6 fraction digits: drop the rest (sub-microsecond, irrelevant here).
+        text = re.sub(r"(\.[0-9]{6})[0-9]+", r"\1", value.replace("Z", "+00:00"))
+        try:
+            return datetime.fromisoformat(text).timestamp() * 1000
+        except (ValueError, OverflowError):
+            return None
+    return None

@@ -3,8 +3,9 @@ import { StoreError, ValidationError } from '../errors.js';
 import { createLastKnownGoodCache } from '../fallback/last-known-good.js';
 import { buildFreshnessReport } from '../freshness/freshness-report.js';
 import { createFreshnessTracker } from '../freshness/freshness-tracker.js';
-import { HEARTBEAT_VIEW_NAME, heartbeatView } from '../freshness/heartbeat.js';
+import { heartbeatView } from '../freshness/heartbeat.js';
 import type { HeartbeatProbe } from '../freshness/heartbeat-probe.js';
+import { producerHeartbeatView } from '../freshness/producer-heartbeat.js';
 import { createReadPath, type ReadPath } from '../read-path/read-path.js';
 import type { FeatureView } from '../registry/feature-view.js';
 import type { Registry } from '../registry/registry.js';
@@ -40,7 +41,7 @@ export function createFeatureServer(options: FeatureServerOptions): FeatureServe
   const { metrics } = telemetry;
   const planner = createRequestPlanner(registry, options);
   const readPath = createReadPath(options, { views: registry.views.values(), clock, metrics });
-  const userViews = [...registry.views.values()].filter((v) => v.name !== HEARTBEAT_VIEW_NAME);
+  const userViews = [...registry.views.values()].filter((v) => !isReservedView(v.name));
   const lkg = options.lastKnownGood === false ? undefined : (options.lastKnownGood ?? {});
   const lastKnownGood = lkg ? createLastKnownGoodCache({ clock, maxEntries: lkg.maxEntries }) : undefined;
   const fresh = options.freshness ?? {};
@@ -79,7 +80,7 @@ export function createFeatureServer(options: FeatureServerOptions): FeatureServe
     async init(opts) {
       if (state === 'closed') throw notReady();
       const all: FeatureView[] = [...registry.views.values()];
-      if (!registry.views.has(HEARTBEAT_VIEW_NAME)) all.push(heartbeatView);
+      for (const reserved of RESERVED_VIEWS) if (!registry.views.has(reserved.name)) all.push(reserved);
       await options.store.init(all, opts);
       await options.secondaryStore?.init(all, opts);
       if (heartbeat && !probe.running) probe.start();
@@ -173,12 +174,15 @@ function engineServedLog(
   });
 }
 
+/** Views the engine adds to every store: pipeline and producer heartbeats. */
+const RESERVED_VIEWS: readonly FeatureView[] = [heartbeatView, producerHeartbeatView];
+const isReservedView = (name: string) => RESERVED_VIEWS.some((v) => v.name === name);
+
 /** The (view, key) pairs a write touches; a row the store will reject is skipped (its error names it). */
 function writtenKeys(registry: Registry, rows: readonly WriteRow[]): (readonly [string, EntityKeyString])[] {
   const keys: (readonly [string, EntityKeyString])[] = [];
   for (const row of Array.isArray(rows) ? rows : []) {
-    const view =
-      registry.views.get(row?.view) ?? (row?.view === HEARTBEAT_VIEW_NAME ? heartbeatView : undefined);
+    const view = registry.views.get(row?.view) ?? RESERVED_VIEWS.find((v) => v.name === row?.view);
     if (!view) continue;
     try {
       keys.push([view.name, entityKeyString(view.entity, row.key)]);
