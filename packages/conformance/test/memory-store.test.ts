@@ -1,20 +1,13 @@
-import { createMemoryOnlineStore } from '@granary/core';
-import { createFaultyOnlineStore } from '@granary/core/testing';
 import { describeOnlineStoreConformance } from '../src/index.js';
+import { createSharedMemoryBackend } from './support/shared-memory-backend.js';
 
-// The memory store is the reference implementation: it must pass the whole suite. The fault hooks come from
-// core's fault-injecting wrapper, which passes everything through untouched while no fault is injected.
+// The memory store is the reference implementation: it must pass the whole suite, with only the backdoor declared
+// missing in `without`. Clients of one namespace share one memory store (as connections share a database); the fault hooks
+// come from core's fault-injecting wrapper, applied to every client at once.
+const backend = createSharedMemoryBackend();
 describeOnlineStoreConformance({
   name: 'memory',
-  create: () => createFaultyOnlineStore(createMemoryOnlineStore()),
-  faults: (store) => ({
-    async unavailable() {
-      store.inject({ kind: 'fail' }, { writes: true });
-      return async () => store.heal();
-    },
-    async latency(ms) {
-      store.inject({ kind: 'latency', ms });
-      return async () => store.heal();
-    },
-  }),
+  create: (ctx) => backend.client(ctx),
+  faults: () => backend.faults,
+  without: { backdoor: 'the memory store keeps its cells private: no raw view of what it stored' },
 });
