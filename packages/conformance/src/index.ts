@@ -20,4 +20,5 @@ export {
 } from './conformance-report.js';
 export { describeOnlineStoreConformance, runConformanceCase } from './describe-conformance.js';
 export * from './fixtures.js';
+export { createInProcessBackend, type InProcessBackend } from './in-process-backend.js';
 export type * from './options.js';

@@ -3,10 +3,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   type ConformanceCase,
   conformanceCases,
+  createInProcessBackend,
   describeOnlineStoreConformance,
   runConformanceCase,
 } from '../src/index.js';
-import { createSharedMemoryBackend } from './support/shared-memory-backend.js';
 
 const findCase = (fragment: string): ConformanceCase => {
   const c = conformanceCases.find((x) => x.name.includes(fragment));
@@ -47,10 +47,10 @@ describe('a capability the adapter lacks', () => {
 // The whole suite once more, declaring every capability missing: the returned report lists each skipped case
 // with its declaration (the inner suite's afterAll runs before this one).
 describe('the report of a run with every capability declared missing', () => {
-  const backend = createSharedMemoryBackend();
+  const backend = createInProcessBackend(({ clock }) => createMemoryOnlineStore({ clock }));
   const report = describeOnlineStoreConformance({
     name: 'memory, everything declared missing',
-    create: (ctx) => backend.client(ctx),
+    create: backend.create,
     without: { faults: 'no faults here', backdoor: 'no backdoor here', clock: 'no clock here' },
   });
   afterAll(() => {
