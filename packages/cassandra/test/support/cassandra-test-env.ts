@@ -116,18 +116,25 @@ export function createCassandraTestEnv(name: string) {
     proxyName,
     /** The raw client (straight to Cassandra, not through the proxy). */
     raw: async () => (await env()).raw,
-    /** A store in TEST_KEYSPACE.`table` that talks through the proxy; the table is dropped by `dispose`. */
+    /**
+     * A store in TEST_KEYSPACE.`table` that talks through the proxy (`options.clientOptions` are merged, the
+     * proxy's address translator kept); the table is dropped by `dispose`.
+     */
     async createStore(table: string, options: CassandraOnlineStoreOptions = {}): Promise<OnlineStore> {
       const { proxy, localDataCenter, translator } = await env();
       tables.add(table);
       const store = createCassandraOnlineStore({
         contactPoints: [`${proxy.listenHost}:${proxy.listenPort}`],
         localDataCenter,
-        clientOptions: { policies: { addressResolution: translator } },
         keyspace: TEST_KEYSPACE,
         table,
         createSchema: true,
         ...options,
+        // The caller's client options and policies, always with the translator that routes through the proxy.
+        clientOptions: {
+          ...options.clientOptions,
+          policies: { ...options.clientOptions?.policies, addressResolution: translator },
+        },
       });
       storeTables.set(store, table);
       return store;
