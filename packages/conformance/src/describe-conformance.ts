@@ -80,7 +80,7 @@ export function describeOnlineStoreConformance<S extends OnlineStore>(
           t.skip(`not run: ${decision.reason}`);
           return;
         }
-        report.ran.push(title);
+        report.ran.push({ group: c.group, name: c.name });
         if (decision.action === 'fail') throw new Error(decision.message);
         try {
           await c.run(ctx);

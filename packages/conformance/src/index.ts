@@ -16,7 +16,10 @@ export { conformanceCases } from './cases/index.js';
 export {
   type ConformanceReport,
   formatConformanceReport,
+  type GroupSummary,
   type NotRunCase,
+  type ReportedCase,
+  summarizeGroups,
 } from './conformance-report.js';
 export { describeOnlineStoreConformance, runConformanceCase } from './describe-conformance.js';
 export * from './fixtures.js';

@@ -5,7 +5,9 @@ import {
   conformanceCases,
   createInProcessBackend,
   describeOnlineStoreConformance,
+  formatConformanceReport,
   runConformanceCase,
+  summarizeGroups,
 } from '../src/index.js';
 
 const findCase = (fragment: string): ConformanceCase => {
@@ -63,5 +65,10 @@ describe('the report of a run with every capability declared missing', () => {
     expect(byCapability('clock')).toEqual([findCase('expiry at the boundary').name]);
     expect(report.notRun.find((c) => c.capability === 'clock')?.reason).toBe('without.clock: no clock here');
     expect(report.ran.length + report.notRun.length).toBe(conformanceCases.length);
+    const groups = summarizeGroups(report);
+    expect(groups.find((g) => g.group === 'backdoor')).toMatchObject({ run: 'none', ran: 0, notRun: 2 });
+    expect(groups.find((g) => g.group === 'failures')?.run).toBe('some'); // the closed-store case needs nothing
+    expect(groups.find((g) => g.group === 'round trip')?.run).toBe('all');
+    expect(formatConformanceReport(report)).toContain('  group backdoor: not run');
   });
 });
