@@ -10,7 +10,12 @@ import {
   type WriteRow,
 } from '@granary/core';
 import { seededRandom } from '@granary/core/testing';
-import type { ConformanceBackdoor, ConformanceFaults, OnlineStoreConformanceOptions } from './options.js';
+import type {
+  ConformanceBackdoor,
+  ConformanceFaults,
+  CreateContext,
+  OnlineStoreConformanceOptions,
+} from './options.js';
 
 /** What every case receives. */
 export interface CaseContext {
@@ -25,13 +30,30 @@ export interface CaseContext {
   readonly uid: string;
   /** A `conf_user` key unique to this case. */
   userKey(suffix: string | number): EntityKey;
+  /** The namespace of {@link store}. */
+  readonly namespace: string;
+  /**
+   * Another store instance from `options.create`, initialised with the conformance views and closed when the
+   * case ends. Default namespace: the suite's (the same data through a separate client); default clock: the
+   * system clock.
+   */
+  open(ctx?: Partial<CreateContext>): Promise<OnlineStore>;
 }
+
+/** A hook or capability a case needs: missing, the case fails unless the adapter declares it in `without`. */
+export type CaseNeed =
+  | { readonly capability: 'faults'; readonly hook: keyof ConformanceFaults }
+  | { readonly capability: 'backdoor'; readonly hook: keyof ConformanceBackdoor }
+  | { readonly capability: 'clock' };
 
 /** One conformance check. `skipReason` says why it cannot run for a given adapter, or undefined. */
 export interface ConformanceCase {
   readonly group: string;
   readonly name: string;
   readonly timeoutMs?: number;
+  /** Hooks the case needs (see {@link CaseNeed}). Default: none. */
+  readonly needs?: readonly CaseNeed[];
+  /** Why the case does not apply to this store (a capability it does not claim), or undefined. */
   skipReason?(ctx: CaseContext): string | undefined;
   run(ctx: CaseContext): Promise<void>;
 }

@@ -1,47 +1,36 @@
-import type { OnlineStore } from '@granary/core';
+import { type OnlineStore, systemClock } from '@granary/core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { CaseContext, ConformanceCase } from './case.js';
+import type { ConformanceCase } from './case.js';
+import { conformanceSeed, createCaseContext, openStore, uniqueNamespace } from './case-context.js';
+import { decideCase } from './case-needs.js';
 import { conformanceCases } from './cases/index.js';
-import { conformanceViews } from './fixtures.js';
+import {
+  type ConformanceReport,
+  createConformanceReport,
+  formatConformanceReport,
+} from './conformance-report.js';
 import type { OnlineStoreConformanceOptions } from './options.js';
 
-const DEFAULT_SEED = 20261126;
-
-/** The seed the randomized cases use: `options.seed`, else GRANARY_SEED, else a fixed default. */
-export function conformanceSeed(options: { seed?: number }): number {
-  const env = Number(process.env.GRANARY_SEED);
-  return options.seed ?? (Number.isInteger(env) ? env : DEFAULT_SEED);
-}
-
-/** Builds the context of one case run. For running cases outside `describeOnlineStoreConformance`. */
-export function createCaseContext<S extends OnlineStore>(
-  store: S,
-  options: OnlineStoreConformanceOptions<S>,
-  caseIndex: number,
-): CaseContext {
-  const uid = `${process.pid.toString(36)}${Date.now().toString(36)}c${caseIndex}`;
-  return {
-    store,
-    options: options as unknown as OnlineStoreConformanceOptions,
-    faults: options.faults?.(store) ?? {},
-    backdoor: options.backdoor?.(store) ?? {},
-    seed: conformanceSeed(options),
-    uid,
-    userKey: (suffix) => ({ user_id: `${uid}:${suffix}` }),
-  };
-}
-
-/** Runs one case against a fresh store from `options.create`, and closes it. */
+/**
+ * Runs one case against a fresh store from `options.create` (in a fresh namespace), and closes it. Rejects
+ * when the case fails, when it needs an undeclared missing hook, and (with the reason) when it would be
+ * skipped, so a proof never passes by not running.
+ */
 export async function runConformanceCase<S extends OnlineStore>(
   options: OnlineStoreConformanceOptions<S>,
   c: ConformanceCase,
   index = 0,
 ): Promise<void> {
-  const store = await options.create({ namespace: `granary_conf_${Date.now().toString(36)}_${index}` });
+  const namespace = uniqueNamespace(String(index));
+  const store = await openStore(options, { namespace, clock: systemClock });
+  const ctx = createCaseContext(store, options, index, namespace);
   try {
-    await store.init(conformanceViews);
-    await c.run(createCaseContext(store, options, index));
+    const decision = decideCase(c, ctx);
+    if (decision.action === 'fail') throw new Error(decision.message);
+    if (decision.action === 'skip') throw new Error(`the case did not run: ${decision.reason}`);
+    await c.run(ctx);
   } finally {
+    await ctx.closeOpened();
     await store.close();
   }
 }
@@ -52,40 +41,54 @@ export async function runConformanceCase<S extends OnlineStore>(
  * ```ts
  * describeOnlineStoreConformance({
  *   name: 'redis',
- *   create: ({ namespace }) => createRedisOnlineStore({ url, keyPrefix: namespace }),
- *   faults: () => ({ unavailable: ..., latency: ... }),
+ *   create: ({ namespace, clock }) => createRedisOnlineStore({ url, keyPrefix: namespace, clock }),
+ *   faults: () => toxiproxyFaults({ proxy: 'redis' }),
+ *   without: { backdoor: 'no raw access to the backend' },
  * });
  * ```
  *
- * One store is created for the suite (cases use unique keys); cases needing a fault hook or a backdoor the
- * adapter does not provide are skipped with that reason in their name.
+ * One store is created for the suite (cases use unique keys); cases that race or fail it open more instances
+ * with `create`. A case needing a hook the adapter does not provide fails, unless the adapter declares the
+ * capability in `without` with a reason. Returns the report of which cases did not run and why, which is
+ * also printed when the suite ends.
  */
 export function describeOnlineStoreConformance<S extends OnlineStore>(
   options: OnlineStoreConformanceOptions<S>,
-): void {
+): ConformanceReport {
+  const seed = conformanceSeed(options);
+  const report = createConformanceReport(options.name, seed);
   describe(`OnlineStore conformance: ${options.name}`, () => {
     let store: S | undefined;
-    const seed = conformanceSeed(options);
+    const namespace = uniqueNamespace('suite');
     beforeAll(async () => {
       console.info(`[conformance] ${options.name}: seed ${seed} (replay with GRANARY_SEED=${seed})`);
-      store = await options.create({ namespace: `granary_conf_${Date.now().toString(36)}` });
-      await store.init(conformanceViews);
+      store = await openStore(options, { namespace, clock: systemClock });
     }, 120_000);
     afterAll(async () => {
+      console.info(formatConformanceReport(report));
       await store?.close();
     });
     conformanceCases.forEach((c, index) => {
       const title = `${c.group}: ${c.name}`;
       it(title, { timeout: c.timeoutMs ?? options.timeoutMs ?? 30_000 }, async (t) => {
         if (!store) throw new Error('the store was not created (see beforeAll)');
-        const ctx = createCaseContext(store, options, index);
-        const reason = c.skipReason?.(ctx);
-        if (reason !== undefined) {
-          t.skip(`not applicable: ${reason}`);
+        const ctx = createCaseContext(store, options, index, namespace);
+        const decision = decideCase(c, ctx);
+        if (decision.action === 'skip') {
+          const { reason, capability } = decision;
+          report.notRun.push({ group: c.group, name: c.name, reason, ...(capability && { capability }) });
+          t.skip(`not run: ${decision.reason}`);
           return;
         }
-        await c.run(ctx);
+        report.ran.push({ group: c.group, name: c.name });
+        if (decision.action === 'fail') throw new Error(decision.message);
+        try {
+          await c.run(ctx);
+        } finally {
+          await ctx.closeOpened();
+        }
       });
     });
   });
+  return report;
 }

@@ -77,6 +77,7 @@ export function createCassandraTestEnv(name: string) {
   const tables = new Set<string>();
   const storeTables = new WeakMap<OnlineStore, string>();
   const toxics: { remove(): Promise<void> }[] = [];
+  const proxyName = `granary-cassandra-${name}-${process.pid}`;
 
   const setup = async (): Promise<Ready> => {
     const endpoints = await ensureServices(['cassandra', 'toxiproxy']);
@@ -84,7 +85,7 @@ export function createCassandraTestEnv(name: string) {
     if (!upstream) throw new Error('no Cassandra contact point');
     const port = Number(upstream.slice(upstream.lastIndexOf(':') + 1));
     const host = upstream.slice(0, upstream.lastIndexOf(':'));
-    const proxy = await createProxy(`granary-cassandra-${name}-${process.pid}`, port, { upstreamHost: host });
+    const proxy = await createProxy(proxyName, port, { upstreamHost: host });
     const target = `${proxy.listenHost}:${proxy.listenPort}`;
     const raw = new cassandra.Client({
       contactPoints: [...endpoints.cassandra.contactPoints],
@@ -111,20 +112,29 @@ export function createCassandraTestEnv(name: string) {
     readCell((await env()).raw, `${TEST_KEYSPACE}.${tableOf(store)}`, view, key, feature);
 
   return {
+    /** Name of the Toxiproxy proxy the stores talk through (created with the first store). */
+    proxyName,
     /** The raw client (straight to Cassandra, not through the proxy). */
     raw: async () => (await env()).raw,
-    /** A store in TEST_KEYSPACE.`table` that talks through the proxy; the table is dropped by `dispose`. */
+    /**
+     * A store in TEST_KEYSPACE.`table` that talks through the proxy (`options.clientOptions` are merged, the
+     * proxy's address translator kept); the table is dropped by `dispose`.
+     */
     async createStore(table: string, options: CassandraOnlineStoreOptions = {}): Promise<OnlineStore> {
       const { proxy, localDataCenter, translator } = await env();
       tables.add(table);
       const store = createCassandraOnlineStore({
         contactPoints: [`${proxy.listenHost}:${proxy.listenPort}`],
         localDataCenter,
-        clientOptions: { policies: { addressResolution: translator } },
         keyspace: TEST_KEYSPACE,
         table,
         createSchema: true,
         ...options,
+        // The caller's client options and policies, always with the translator that routes through the proxy.
+        clientOptions: {
+          ...options.clientOptions,
+          policies: { ...options.clientOptions?.policies, addressResolution: translator },
+        },
       });
       storeTables.set(store, table);
       return store;

@@ -7,8 +7,7 @@ export const backdoorCases: ConformanceCase[] = [
   {
     group: 'backdoor',
     name: 'values are stored with the shared binary codec',
-    skipReason: ({ backdoor }) =>
-      backdoor.rawValue ? undefined : 'the adapter provides no rawValue backdoor',
+    needs: [{ capability: 'backdoor', hook: 'rawValue' }],
     async run({ store, backdoor, userKey }) {
       const key = userKey('raw');
       const values = { e32: [0.5, -1], i64: -5n, str: 'ü' };
@@ -28,7 +27,7 @@ export const backdoorCases: ConformanceCase[] = [
   {
     group: 'backdoor',
     name: 'stored data carries a time-to-live of at least the view retention',
-    skipReason: ({ backdoor }) => (backdoor.ttlMs ? undefined : 'the adapter provides no ttlMs backdoor'),
+    needs: [{ capability: 'backdoor', hook: 'ttlMs' }],
     async run({ store, backdoor, userKey }) {
       const key = userKey('ttl');
       await store.write([{ view: allTypesView.name, key, values: { f64: 1 }, eventTime: Date.now() }]);

@@ -21,7 +21,7 @@ export const cancellationCases: ConformanceCase[] = [
   {
     group: 'cancellation',
     name: 'a read aborted while the backend is slow rejects promptly, and the store keeps working',
-    skipReason: ({ faults }) => (faults.latency ? undefined : 'the adapter provides no latency fault'),
+    needs: [{ capability: 'faults', hook: 'latency' }],
     timeoutMs: 30_000,
     async run({ store, faults, userKey }) {
       const key = userKey('slow');

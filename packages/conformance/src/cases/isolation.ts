@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readEntities } from '@granary/core';
 import { assertValue, type ConformanceCase } from '../case.js';
-import { allTypesView, conformanceViews, twinView } from '../fixtures.js';
+import { allTypesView, twinView } from '../fixtures.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -23,20 +23,15 @@ export const isolationCases: ConformanceCase[] = [
     group: 'isolation',
     name: 'stores in different namespaces do not see each other',
     timeoutMs: 60_000,
-    async run({ store, options, userKey, uid }) {
-      const other = await options.create({ namespace: `iso_${uid.replace(/[^a-z0-9]/gi, '')}` });
-      try {
-        await other.init(conformanceViews);
-        const key = userKey('ns');
-        await store.write([{ view: allTypesView.name, key, values: { f64: 1 }, eventTime: T0 }]);
-        await other.write([{ view: allTypesView.name, key, values: { f64: 2 }, eventTime: T0 - 1 }]);
-        const [mine] = await readEntities(store, allTypesView, [key], ['f64']);
-        const [theirs] = await readEntities(other, allTypesView, [key], ['f64']);
-        assertValue(mine?.f64?.value, 1, 'value in the first namespace');
-        assertValue(theirs?.f64?.value, 2, 'value in the second namespace');
-      } finally {
-        await other.close();
-      }
+    async run({ store, open, userKey, uid }) {
+      const other = await open({ namespace: `iso_${uid.replace(/[^a-z0-9]/gi, '')}` });
+      const key = userKey('ns');
+      await store.write([{ view: allTypesView.name, key, values: { f64: 1 }, eventTime: T0 }]);
+      await other.write([{ view: allTypesView.name, key, values: { f64: 2 }, eventTime: T0 - 1 }]);
+      const [mine] = await readEntities(store, allTypesView, [key], ['f64']);
+      const [theirs] = await readEntities(other, allTypesView, [key], ['f64']);
+      assertValue(mine?.f64?.value, 1, 'value in the first namespace');
+      assertValue(theirs?.f64?.value, 2, 'value in the second namespace');
     },
   },
 ];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { compareVersions, encodeValue, type FeatureValue, readEntities, type WriteRow } from '@granary/core';
-import fc from 'fast-check';
 import { assertValue, type ConformanceCase } from '../case.js';
 import { allTypesView } from '../fixtures.js';
+import { LAST_WRITER_WINS_RULE, TIE_RULE } from './write-rule-text.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const V = allTypesView.name;
@@ -18,9 +18,9 @@ export const lastWriterWinsCases: ConformanceCase[] = [
       ]);
       await store.write([{ view: V, key, values: { f64: 1, str: 'new' }, eventTime: T0 + 1000 }]);
       const [row] = await readEntities(store, allTypesView, [key], ['f64', 'str']);
-      assertValue(row?.f64?.value, 2, 'f64 (newer first, older later)');
+      assertValue(row?.f64?.value, 2, `${LAST_WRITER_WINS_RULE}; f64 (newer first, older later)`);
       assert.equal(row?.f64?.eventTime, T0 + 2000);
-      assertValue(row?.str?.value, 'new', 'str (older first, newer later)');
+      assertValue(row?.str?.value, 'new', `${LAST_WRITER_WINS_RULE}; str (older first, newer later)`);
       assert.equal(row?.str?.eventTime, T0 + 1000);
     },
   },
@@ -37,8 +37,8 @@ export const lastWriterWinsCases: ConformanceCase[] = [
         { view: V, key: a, values: { i64: 2n }, eventTime: T0 + 2 },
       ]);
       const rows = await readEntities(store, allTypesView, [a, b], ['i64']);
-      assertValue(rows[0]?.i64?.value, 3n, 'key a');
-      assertValue(rows[1]?.i64?.value, 3n, 'key b');
+      assertValue(rows[0]?.i64?.value, 3n, `${LAST_WRITER_WINS_RULE}; duplicates of key a in one batch`);
+      assertValue(rows[1]?.i64?.value, 3n, `${LAST_WRITER_WINS_RULE}; duplicates of key b in one batch`);
     },
   },
   {
@@ -64,8 +64,8 @@ export const lastWriterWinsCases: ConformanceCase[] = [
         const b = { eventTime: T0, bytes: encodeValue(type, second) };
         const winner = compareVersions(a, b) > 0 ? first : second;
         const rows = await readEntities(store, allTypesView, [k1, k2], [feature]);
-        assertValue(rows[0]?.[feature]?.value, winner, `tie ${label} written in order`);
-        assertValue(rows[1]?.[feature]?.value, winner, `tie ${label} written in reverse`);
+        assertValue(rows[0]?.[feature]?.value, winner, `${TIE_RULE}; tie ${label} written in order`);
+        assertValue(rows[1]?.[feature]?.value, winner, `${TIE_RULE}; tie ${label} written in reverse`);
       };
       // Byte order, not a locale's collation: 'B' (0x42) < 'a' (0x61); 'é' (0xC3 0xA9) > 'z'.
       const strings: [string, string][] = [
@@ -91,7 +91,7 @@ export const lastWriterWinsCases: ConformanceCase[] = [
       await store.write([{ view: V, key: kn, values: { f64: 5 }, eventTime: T0 }]);
       await store.write([{ view: V, key: kn, values: { f64: null }, eventTime: T0 }]);
       const [rn] = await readEntities(store, allTypesView, [kn], ['f64']);
-      assertValue(rn?.f64?.value, 5, 'value against null at an equal event time');
+      assertValue(rn?.f64?.value, 5, `${TIE_RULE}; a value against null at an equal event time`);
     },
   },
   {
@@ -107,62 +107,6 @@ export const lastWriterWinsCases: ConformanceCase[] = [
       const [row] = await readEntities(store, allTypesView, [key], ['f64', 'tags']);
       assertValue(row?.f64?.value, 8, 'f64 after replays');
       assertValue(row?.tags?.value, ['a'], 'tags after replays');
-    },
-  },
-  {
-    group: 'last writer wins',
-    name: 'concurrent writers racing on the same keys end at the max event time per feature (randomized)',
-    timeoutMs: 120_000,
-    async run({ store, uid, seed }) {
-      let run = 0;
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(
-            fc.array(
-              fc.record({
-                key: fc.integer({ min: 0, max: 4 }),
-                feature: fc.constantFrom('f64', 'i64'),
-                t: fc.integer({ min: 0, max: 20 }),
-                v: fc.integer({ min: -5, max: 5 }),
-              }),
-              { minLength: 1, maxLength: 15 },
-            ),
-            { minLength: 2, maxLength: 8 },
-          ),
-          async (writers) => {
-            run++;
-            const key = (k: number) => ({ user_id: `${uid}:race:${run}:${k}` });
-            const best = new Map<string, { eventTime: number; bytes: Uint8Array; value: number | bigint }>();
-            for (const w of writers.flat()) {
-              const value = w.feature === 'i64' ? BigInt(w.v) : w.v;
-              const bytes = encodeValue(w.feature === 'i64' ? 'int64' : 'float64', value);
-              const id = `${w.key}/${w.feature}`;
-              const incoming = { eventTime: T0 + w.t, bytes, value };
-              if (compareVersions(incoming, best.get(id)) > 0) best.set(id, incoming);
-            }
-            // Every writer sends its writes one at a time; writers run concurrently.
-            await Promise.all(
-              writers.map(async (writes) => {
-                for (const w of writes) {
-                  const value = w.feature === 'i64' ? BigInt(w.v) : w.v;
-                  await store.write([
-                    { view: V, key: key(w.key), values: { [w.feature]: value }, eventTime: T0 + w.t },
-                  ]);
-                }
-              }),
-            );
-            const keys = [0, 1, 2, 3, 4].map(key);
-            const rows = await readEntities(store, allTypesView, keys, ['f64', 'i64']);
-            for (const [id, want] of best) {
-              const [k, f] = id.split('/') as [string, 'f64' | 'i64'];
-              const got = rows[Number(k)]?.[f];
-              assertValue(got?.value, want.value, `key ${k} feature ${f}`);
-              assert.equal(got?.eventTime, want.eventTime, `eventTime of key ${k} feature ${f}`);
-            }
-          },
-        ),
-        { seed, numRuns: 25, endOnFailure: true },
-      );
     },
   },
 ];

@@ -1,4 +1,3 @@
-import type { ConformanceFaults } from '@granary/conformance';
 import { createProxy, type ProxyHandle } from '@granary/services';
 import { endpoints } from './endpoints.js';
 
@@ -26,37 +25,6 @@ export async function createProxies(name: string, upstreamPorts: readonly number
     natMap,
     async remove() {
       await Promise.all(handles.map((h) => h.remove()));
-    },
-  };
-}
-
-/**
- * The conformance fault hooks over proxies: `unavailable` disables every proxy (open connections are cut and
- * new ones refused); `latency` adds a downstream latency toxic to every proxy.
- */
-export function proxyFaults(proxies: Proxies): ConformanceFaults {
-  return {
-    async unavailable() {
-      await Promise.all(proxies.handles.map((h) => h.setEnabled(false)));
-      return async () => {
-        await Promise.all(proxies.handles.map((h) => h.setEnabled(true)));
-      };
-    },
-    async latency(ms) {
-      const toxics = await Promise.all(
-        proxies.handles.map((h) =>
-          h.proxy.addToxic({
-            name: `latency-${ms}`,
-            type: 'latency',
-            stream: 'downstream',
-            toxicity: 1,
-            attributes: { latency: ms, jitter: 0 },
-          }),
-        ),
-      );
-      return async () => {
-        await Promise.all(toxics.map((t) => t.remove()));
-      };
     },
   };
 }
