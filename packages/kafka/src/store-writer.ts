@@ -1,4 +1,10 @@
-import { abortable, isGranaryError, type OnlineStore, type WriteRow } from '@granary/core';
+import {
+  abortable,
+  HEARTBEAT_VIEW_NAME,
+  isGranaryError,
+  type OnlineStore,
+  type WriteRow,
+} from '@granary/core';
 import type { KafkaMetrics } from './telemetry.js';
 
 /** How a failed write is handled. */
@@ -30,7 +36,12 @@ export function errorCode(error: unknown): string {
   return isGranaryError(error) ? error.code : 'UNKNOWN';
 }
 
-/** Writes rows with a deadline, timing each call. */
+/**
+ * Writes rows with a deadline, timing each call; after each successful write it raises the newest event time
+ * written per (view, feature) (`granary_kafka_newest_event_time_seconds`, never lowered by late events), so a
+ * feature whose input stopped or arrives late is seen before its values are served. Heartbeat rows are left
+ * out (they have their own metrics).
+ */
 export function createStoreWriter(options: {
   store: OnlineStore;
   timeoutMs: number;
@@ -38,6 +49,22 @@ export function createStoreWriter(options: {
 }): (rows: readonly WriteRow[]) => Promise<void> {
   const { store, timeoutMs, metrics } = options;
   const labels = (status: string) => ({ store: store.name, status });
+  const newest = new Map<string, { labels: { view: string; feature: string }; ms: number }>();
+  const recordNewest = (rows: readonly WriteRow[]) => {
+    for (const row of rows) {
+      if (row.view === HEARTBEAT_VIEW_NAME) continue;
+      for (const feature of Object.keys(row.values)) {
+        const ms = row.eventTimes?.[feature] ?? row.eventTime;
+        const id = `${row.view}\u0000${feature}`;
+        const known = newest.get(id);
+        if (known && known.ms >= ms) continue;
+        const entry = known ?? { labels: { view: row.view, feature }, ms };
+        entry.ms = ms;
+        newest.set(id, entry);
+        metrics.newestEventTime.set(entry.labels, ms / 1000);
+      }
+    }
+  };
   return async (rows) => {
     if (rows.length === 0) return;
     const signal = AbortSignal.timeout(timeoutMs);
@@ -46,6 +73,7 @@ export function createStoreWriter(options: {
       // abortable: a store that ignores its signal still cannot hold the partition beyond the deadline.
       await abortable(store.write(rows, { signal }), signal);
       metrics.storeWriteSeconds.observe(labels('ok'), (performance.now() - started) / 1000);
+      recordNewest(rows);
     } catch (error) {
       metrics.storeWriteSeconds.observe(labels('error'), (performance.now() - started) / 1000);
       metrics.storeWriteFailures.inc({ store: store.name, code: errorCode(error) });

@@ -44,6 +44,7 @@ export const KAFKA_METRIC_NAMES = {
   pausedPartitions: 'granary_kafka_paused_partitions',
   offsetLag: 'granary_kafka_offset_lag',
   eventTimeLag: 'granary_kafka_event_time_lag_seconds',
+  newestEventTime: 'granary_kafka_newest_event_time_seconds',
   heartbeatsSent: 'granary_kafka_heartbeats_sent_total',
   heartbeatFailures: 'granary_kafka_heartbeat_failures_total',
   servedLogRecords: 'granary_kafka_served_log_records_total',
@@ -97,6 +98,12 @@ export const KAFKA_METRICS: readonly MetricDefinition[] = Object.freeze([
     labels: ['topic', 'partition'],
   },
   {
+    name: N.newestEventTime,
+    kind: 'gauge',
+    help: 'Newest event time written to the store, by view and feature (seconds since the epoch; time() minus it is the write-side lag of that feature).',
+    labels: ['view', 'feature'],
+  },
+  {
     name: N.heartbeatsSent,
     kind: 'counter',
     help: 'Heartbeat events produced, by view.',
@@ -125,6 +132,7 @@ export interface KafkaMetrics {
   readonly pausedPartitions: GaugeMetric;
   readonly offsetLag: GaugeMetric;
   readonly eventTimeLag: GaugeMetric;
+  readonly newestEventTime: GaugeMetric;
   readonly heartbeatsSent: CounterMetric;
   readonly heartbeatFailures: CounterMetric;
   readonly servedLogRecords: CounterMetric;
