@@ -120,6 +120,47 @@ describe('POST /get-online-features (Feast-compatible)', () => {
     expect(res.body.results[2]).toMatchObject({ values: [3, null], statuses: ['PRESENT', 'NOT_FOUND'] });
   });
 
+  it("accepts the SDK's request unchanged: ignored fields, full_feature_names, several join keys", async () => {
+    // What Feast 0.67's remote online store sends for store.get_online_features(..., full_feature_names=True).
+    const res = await post(server, '/get-online-features', {
+      entities: { user_id: [1, 1], item_id: ['a', 'b'] },
+      full_feature_names: true,
+      include_feature_view_version_metadata: false,
+      features: ['engagement:views'],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.metadata.feature_names).toEqual(['user_id', 'item_id', 'engagement__views']);
+    const newer = await post(server, '/get-online-features', {
+      entities: { user_id: [1001] },
+      include_feature_view_version_metadata: true,
+      features: ['user_stats:clicks'],
+    });
+    expect(newer.status).toBe(200);
+    expect(newer.body.metadata).toEqual({ feature_names: ['user_id', 'clicks'] });
+  });
+
+  it('keeps the native API strict about the same fields', async () => {
+    const res = await post(server, '/v1/features', {
+      features: ['user_stats:clicks'],
+      entities: [{ user_id: 1001 }],
+      include_feature_view_version_metadata: false,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.path).toBe('include_feature_view_version_metadata');
+    expect(res.body.detail).toBeUndefined();
+  });
+
+  it("adds Feast's detail to error bodies, beside Granary's error", async () => {
+    const res = await post(server, '/get-online-features', {
+      features: ['user_stats:nope'],
+      entities: { user_id: [1] },
+      unknown_field: 1,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe(res.body.error.message);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', path: 'unknown_field' });
+  });
+
   it('rejects bad input naming the field in Feast terms', async () => {
     const uneven = await post(server, '/get-online-features', {
       features: ['engagement:views'],

@@ -18,7 +18,7 @@ import { registerHotKeysRoute } from '../routes/hot-keys-route.js';
 import { registerMetricsRoute } from '../routes/metrics-route.js';
 import { registerPushRoute } from '../routes/push-route.js';
 import { registerStatusRoutes } from '../routes/status-routes.js';
-import { ErrorResponse } from '../schemas/common-schemas.js';
+import { ErrorResponse, FeastErrorResponse } from '../schemas/common-schemas.js';
 import type { RequestLimits } from '../schemas/features-schemas.js';
 import { createHttpMetrics } from '../telemetry/http-metrics.js';
 import type { ErrorBody } from './api-error.js';
@@ -101,6 +101,7 @@ async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> 
   // First, so that every route (plugins' too) is checked for a scope and known to the 405 handler.
   const catalog = collectRoutes(app);
   app.addSchema(ErrorResponse);
+  app.addSchema(FeastErrorResponse);
   if (config.server.docs) await registerOpenApi(app, ctx);
 
   const httpMetrics = createHttpMetrics(ctx.metrics);

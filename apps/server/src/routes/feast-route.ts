@@ -1,8 +1,9 @@
 import type { EntityKey, FeatureStatus, GetFeaturesResponse, ServedFeature } from '@granary/core';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext, GranaryApp } from '../http/create-app.js';
+import { withFeastDetail } from '../http/feast-error-detail.js';
 import { clientGoneSignal, DEADLINE_HEADER, requestDeadline } from '../http/request-deadline.js';
-import { BODY_ERRORS, DEADLINE_ERRORS, DEADLINE_HEADER_DOC } from '../schemas/common-schemas.js';
+import { BODY_ERRORS, DEADLINE_ERRORS, DEADLINE_HEADER_DOC, feastErrors } from '../schemas/common-schemas.js';
 import { documentedFeastRequestSchema, FeastResponse, feastRequestSchema } from '../schemas/feast-schemas.js';
 import { registrySchemas } from '../schemas/registry-schemas.js';
 import { toFeastValue, type WireValue } from '../wire/wire-value.js';
@@ -90,6 +91,7 @@ export function registerFeastRoute(app: GranaryApp, ctx: AppContext): void {
     {
       config: {
         scope: 'read',
+        feast: true,
         docs: {
           body: documentedFeastRequestSchema(ctx.limits, registrySchemas(ctx.registry)),
           headers: DEADLINE_HEADER_DOC,
@@ -99,8 +101,9 @@ export function registerFeastRoute(app: GranaryApp, ctx: AppContext): void {
         summary: "Feast-compatible online features (Feast's request and response format)",
         tags: ['feast'],
         body: feastRequestSchema(ctx.limits),
-        response: { 200: FeastResponse, ...BODY_ERRORS, ...DEADLINE_ERRORS },
+        response: { 200: FeastResponse, ...feastErrors({ ...BODY_ERRORS, ...DEADLINE_ERRORS }) },
       },
+      onSend: async (_request, reply, payload) => withFeastDetail(reply.statusCode, payload),
     },
     async (request, reply) => {
       const body = request.body;

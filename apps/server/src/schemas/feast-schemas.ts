@@ -5,6 +5,34 @@ import type { RegistrySchemas } from './registry-schemas.js';
 import { allOf, asksFor, ifThen } from './schema-combinators.js';
 import type { JsonSchema } from './value-schemas.js';
 
+/**
+ * The request fields Feast's SDK sends that Granary accepts and ignores, per Feast-compatible route: the one
+ * list (the schemas below and the docs' table in apps/server/README.md follow it). Each is harmless to
+ * ignore: it asks for something Granary has no counterpart of. The native API (`/v1/...`) stays strict.
+ */
+export const FEAST_IGNORED_FIELDS = {
+  '/get-online-features': {
+    include_feature_view_version_metadata:
+      'Feast 0.66+: adds feature_view_metadata (Feast feature-view versions) to the response; Granary has no view versions.',
+  },
+  '/write-to-online-store': {
+    allow_registry_cache:
+      "Feast's server reads its registry from a cache; Granary's registry is loaded at start.",
+    transform_on_write: 'Feast runs on-demand transformations before writing; Granary has none.',
+  },
+} as const satisfies Record<string, Record<string, string>>;
+
+/** The accepted-and-ignored fields of `route` as optional schema properties of any value. */
+export function ignoredFields(route: keyof typeof FEAST_IGNORED_FIELDS) {
+  const fields = FEAST_IGNORED_FIELDS[route] as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, why]) => [
+      name,
+      Type.Optional(Type.Unknown({ description: `Accepted and ignored: ${why}` })),
+    ]),
+  );
+}
+
 const ENTITIES_DESCRIPTION =
   'Columnar: join key name to the list of its values, e.g. { "driver_id": [1001, 1002] }; every list has the same length (one entity per position).';
 
@@ -34,6 +62,7 @@ export const feastRequestSchema = (limits: RequestLimits) =>
       full_feature_names: Type.Optional(
         Type.Boolean({ description: 'Name features view__feature. Default: false.' }),
       ),
+      ...ignoredFields('/get-online-features'),
     },
     { additionalProperties: false },
   );
