@@ -14,6 +14,7 @@ const EXPECTED: Record<string, RouteAccess> = {
   'POST /v1/features': 'read',
   'POST /get-online-features': 'read',
   'POST /v1/push': 'write',
+  'POST /write-to-online-store': 'write',
   'GET /v1/freshness': 'read',
   'GET /v1/hot-keys': 'read',
   'GET /v1/status': 'admin',

@@ -11,6 +11,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import type { DemoFeed } from '../demo/demo-feed.js';
 import { registerDemoRoutes } from '../routes/demo-routes.js';
 import { registerFeastRoute } from '../routes/feast-route.js';
+import { registerFeastWriteRoute } from '../routes/feast-write-route.js';
 import { registerFeaturesRoute } from '../routes/features-route.js';
 import { registerFreshnessRoute } from '../routes/freshness-route.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
@@ -139,6 +140,7 @@ async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> 
   registerFeaturesRoute(app, ctx);
   registerFeastRoute(app, ctx);
   registerPushRoute(app, ctx);
+  registerFeastWriteRoute(app, ctx);
   registerFreshnessRoute(app, ctx);
   registerHotKeysRoute(app, ctx);
   registerHealthRoutes(app, ctx);

@@ -54,6 +54,22 @@ export function toWriteRows(rows: readonly WirePushRow[], registry: Registry): W
 }
 
 /**
+ * Writes rows through the engine's monotonic path (per-feature last-writer-wins by event time), within the
+ * deadline of the `x-granary-deadline-ms` header (`deadlineHeader`), or the server's maximum without one. The
+ * one write path of every write route.
+ */
+export async function writeRows(
+  ctx: AppContext,
+  rows: readonly WriteRow[],
+  deadlineHeader: string | string[] | undefined,
+): Promise<void> {
+  const ms = requestDeadline(deadlineHeader, undefined, ctx.config.engine.maxDeadlineMs);
+  // Timers take whole ms: a fractional budget (clients send what they have left, e.g. 12.5) rounds up.
+  const budget = Math.ceil(ms ?? ctx.config.engine.maxDeadlineMs);
+  await ctx.engine.write(rows, { signal: AbortSignal.timeout(budget) });
+}
+
+/**
  * `POST /v1/push` (scope `write`): writes rows through the engine's monotonic path (per-feature
  * last-writer-wins by event time: an older event never overwrites a newer one). Never retried by the client.
  */
@@ -77,14 +93,7 @@ export function registerPushRoute(app: GranaryApp, ctx: AppContext): void {
     },
     async (request) => {
       const rows = toWriteRows(request.body.rows as WirePushRow[], ctx.registry);
-      const ms = requestDeadline(
-        request.headers[DEADLINE_HEADER],
-        undefined,
-        ctx.config.engine.maxDeadlineMs,
-      );
-      // Timers take whole ms: a fractional budget (clients send what they have left, e.g. 12.5) rounds up.
-      const budget = Math.ceil(ms ?? ctx.config.engine.maxDeadlineMs);
-      await ctx.engine.write(rows, { signal: AbortSignal.timeout(budget) });
+      await writeRows(ctx, rows, request.headers[DEADLINE_HEADER]);
       return { written: rows.length };
     },
   );

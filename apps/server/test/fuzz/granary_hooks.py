@@ -12,7 +12,7 @@ DEADLINE_HEADER = "x-granary-deadline-ms"
 # 504, and a read is served from fallbacks while its expired deadline counts against the store's circuit
 # breaker (five in a row open it for every client: docs/reliability.md). Valid cases use at least this budget.
 MIN_BUDGET_MS = 50
-DEADLINE_ROUTES = ("/v1/features", "/get-online-features", "/v1/push")
+DEADLINE_ROUTES = ("/v1/features", "/get-online-features", "/v1/push", "/write-to-online-store")
 
 
 def _is_positive(case) -> bool:
@@ -31,6 +31,12 @@ def before_call(context, case, **kwargs):
         if isinstance(entities, dict) and entities:
             rows = min(len(column) for column in entities.values())
             case.body["entities"] = {name: column[:rows] for name, column in entities.items()}
+    # Feast's columnar write: every df column has the same length (one row per position).
+    if path == "/write-to-online-store" and isinstance(case.body, dict):
+        df = case.body.get("df")
+        if isinstance(df, dict) and df:
+            rows = min(len(column) for column in df.values())
+            case.body["df"] = {name: column[:rows] for name, column in df.items()}
     if path in DEADLINE_ROUTES:
         if case.headers and DEADLINE_HEADER in case.headers:
             if float(case.headers[DEADLINE_HEADER]) < MIN_BUDGET_MS:
