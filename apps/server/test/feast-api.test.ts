@@ -184,6 +184,33 @@ describe('POST /get-online-features (Feast-compatible)', () => {
       entities: { user_id: [1] },
     });
     expect(service.status).toBe(400);
-    expect(service.body.error.path).toBe('feature_service');
+    expect(service.body.error).toMatchObject({ code: 'UNKNOWN_FEATURE_SERVICE', path: 'feature_service' });
+    const both = await post(server, '/get-online-features', {
+      feature_service: 'user_overview',
+      features: ['user_stats:clicks'],
+      entities: { user_id: [1] },
+    });
+    expect(both.body.error.path).toBe('feature_service');
+    const neither = await post(server, '/get-online-features', { entities: { user_id: [1] } });
+    expect(neither.body.error.path).toBe('features');
+  });
+
+  it("serves a feature service of the registry by name, in the service's order", async () => {
+    const res = await post(server, '/get-online-features', {
+      feature_service: 'user_overview',
+      entities: { user_id: [1001, 1003] },
+      full_feature_names: true,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.metadata.feature_names).toEqual(['user_id', 'user_stats__clicks', 'user_stats__country']);
+    expect(res.body.results[1].values).toEqual([5, 0]);
+    expect(res.body.results[2]).toMatchObject({ values: ['DE', null], statuses: ['PRESENT', 'NOT_FOUND'] });
+    // A service over two views: the entity columns of both.
+    const mixed = await post(server, '/get-online-features', {
+      feature_service: 'user_item_overview',
+      entities: { user_id: [1], item_id: ['a'] },
+    });
+    expect(mixed.status).toBe(200);
+    expect(mixed.body.metadata.feature_names).toEqual(['user_id', 'item_id', 'views', 'clicks']);
   });
 });

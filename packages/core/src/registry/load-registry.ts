@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ConfigError, ValidationError } from '../errors.js';
 import { defineEntity, type Entity, type EntityInput } from './entity.js';
+import { defineFeatureService, type FeatureServiceInput } from './feature-service.js';
 import {
   defineFeatureView,
   type FeatureInput,
@@ -57,6 +58,10 @@ export interface ParseRegistryOptions {
  *         populationStat: median          # mean | median | mode (numbers); mode otherwise
  *         required: false                 # default false
  *         description: Days since sign-up.
+ * featureServices:                        # optional: named lists of feature references
+ *   - name: ranking
+ *     features: [user_profile:age_days]   # view:feature, each must exist; no duplicates
+ *     description: What the ranker reads.
  * ```
  *
  * Value encodings in `default`: int64 as an integer or a decimal string (YAML integers stay exact beyond
@@ -259,7 +264,17 @@ interface FieldSpec {
 
 type Shape = Readonly<Record<string, FieldSpec>>;
 
-const ROOT: Shape = { entities: { kind: 'list', required: true }, views: { kind: 'list', required: true } };
+const ROOT: Shape = {
+  entities: { kind: 'list', required: true },
+  views: { kind: 'list', required: true },
+  featureServices: { kind: 'list' },
+};
+
+const FEATURE_SERVICE: Shape = {
+  name: { kind: 'string', required: true },
+  features: { kind: 'list', required: true },
+  description: { kind: 'string' },
+};
 
 const ENTITY: Shape = {
   name: { kind: 'string', required: true },
@@ -501,8 +516,14 @@ function buildRegistry(raw: unknown, report: Reporter): Registry {
     );
   });
 
+  const featureServices = ((root.featureServices as unknown[] | undefined) ?? []).map((raw, i) => {
+    const path = ['featureServices', i];
+    const f = checkShape(raw, FEATURE_SERVICE, path, 'a feature service', report);
+    return define(() => defineFeatureService(f as unknown as FeatureServiceInput), path, report);
+  });
+
   try {
-    return createRegistry({ entities: [...entities.values()].map((e) => e.entity), views });
+    return createRegistry({ entities: [...entities.values()].map((e) => e.entity), views, featureServices });
   } catch (cause) {
     if (cause instanceof ValidationError) report.fail(cause.message, parsePath(cause.path), cause);
     throw cause;
