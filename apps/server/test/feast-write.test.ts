@@ -65,6 +65,32 @@ describe('POST /write-to-online-store (Feast-compatible)', () => {
     expect(got.body.results[2].values).toEqual([0.1]);
   });
 
+  it('stores float32 features rounded to 32 bits (Feast Float32), non-finite values as strings', async () => {
+    const ts = [new Date().toISOString()];
+    expect((await feastWrite({ user_id: [5200], score32: [0.1], event_timestamp: ts })).status).toBe(200);
+    const got = await read(['user_stats:score32'], { user_id: [5200] });
+    expect(got.body.results[1].values).toEqual([Math.fround(0.1)]);
+    await post(server, '/v1/push', {
+      rows: [
+        {
+          view: 'user_stats',
+          key: { user_id: 5201 },
+          values: { score32: '-Infinity' },
+          eventTime: Date.now(),
+        },
+      ],
+    });
+    const native = await post(server, '/v1/features', {
+      features: ['user_stats:score32'],
+      entities: [{ user_id: 5200 }, { user_id: 5201 }],
+    });
+    expect(
+      native.body.entities.map(
+        (e: { features: Record<string, { value: unknown }> }) => e.features['user_stats:score32']?.value,
+      ),
+    ).toEqual([0.10000000149011612, '-Infinity']);
+  });
+
   it('writes views with several join keys', async () => {
     const res = await post(server, '/write-to-online-store', {
       feature_view_name: 'engagement',

@@ -26,7 +26,7 @@ function time(value: unknown, path: string): number {
 
 /**
  * Converts pushed rows to WriteRows: wire times to ms, and the strings "NaN"/"Infinity"/"-Infinity" of
- * float64 features to numbers. Types are checked by the store's write path (prepareWrites), whose
+ * float64 and float32 features to numbers. Types are checked by the store's write path (prepareWrites), whose
  * ValidationErrors name `rows[i].values.<feature>`.
  */
 export function toWriteRows(rows: readonly WirePushRow[], registry: Registry): WriteRow[] {
@@ -34,8 +34,8 @@ export function toWriteRows(rows: readonly WirePushRow[], registry: Registry): W
     const view = registry.views.get(row.view);
     const values: Record<string, FeatureValue> = {};
     for (const [name, v] of Object.entries(row.values)) {
-      const special =
-        view?.featuresByName.get(name)?.type === 'float64' ? fromWireSpecialNumber(v) : undefined;
+      const type = view?.featuresByName.get(name)?.type;
+      const special = type === 'float64' || type === 'float32' ? fromWireSpecialNumber(v) : undefined;
       values[name] = (special ?? v) as FeatureValue;
     }
     const eventTimes: Record<string, number> | undefined = row.eventTimes

@@ -40,6 +40,7 @@ export const TEST_REGISTRY = {
         { name: 'blob', type: 'bytes' },
         { name: 'vec', type: 'float32[]' },
         { name: 'tags', type: 'string[]' },
+        { name: 'score32', type: 'float32' },
       ],
     },
     {

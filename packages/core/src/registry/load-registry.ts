@@ -51,7 +51,7 @@ export interface ParseRegistryOptions {
  *     description: Profile counters.
  *     features:
  *       - name: age_days
- *         type: int64                     # int64 float64 bool string bytes float32[] float64[] string[]
+ *         type: int64                     # int64 float64 float32 bool string bytes float32[] float64[] string[]
  *         nullable: false                 # default true
  *         default: 0                      # must match the type; int64 exact beyond 2^53
  *         fallback: [last_known_good, default]  # overrides the view's chain
@@ -65,7 +65,7 @@ export interface ParseRegistryOptions {
  * ```
  *
  * Value encodings in `default`: int64 as an integer or a decimal string (YAML integers stay exact beyond
- * 2^53; in JSON too, since unsafe integer literals are read as bigints); bytes as base64; float32[] values
+ * 2^53; in JSON too, since unsafe integer literals are read as bigints); bytes as base64; float32 and float32[] values
  * are rounded to 32-bit floats; YAML's `.nan` / `.inf` are accepted for float64.
  *
  * Throws a {@link ConfigError} (code `CONFIG_INVALID`) naming the file, the field path and the problem,
