@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cp, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deleteRedisKeysByPrefix, serviceEndpoints } from '@granary/services';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { GranaryServer } from '../src/granary-server.js';
 import { ensureFeast, FEAST_SDK_DIR, FEAST_VERSIONS } from './feast-sdk/feast-venv.js';
 import { removeTempDirsAfterAll, tempDir } from './helpers/temp-dir.js';
@@ -13,7 +14,8 @@ import { post, testServer } from './helpers/test-server.js';
 // Feast's own Python SDK, from PyPI (pinned, one venv per release under .services/cache/), against the
 // Granary server with `online_store: { type: remote }` and no change on the client side: write_to_online_store,
 // then get_online_features by feature list (short and full feature names) and by feature service, on the
-// memory store and on Redis. test/feast-sdk/run_sdk.py drives the SDK and prints what it returned.
+// memory store and on Redis. test/feast-sdk/run_sdk.py drives the SDK and prints what it returned; the
+// server's registry is what scripts/feast_to_granary.py makes of the applied Feast repo.
 const run = promisify(execFile);
 removeTempDirsAfterAll();
 
@@ -35,7 +37,9 @@ interface SdkRun {
   service_full: SdkAnswer;
 }
 
-async function runSdk(python: string, url: string): Promise<SdkRun> {
+const CONVERTER = join(FEAST_SDK_DIR, '..', '..', 'scripts', 'feast_to_granary.py');
+
+async function runSdk(python: string, url: string): Promise<{ out: SdkRun; repo: string }> {
   const repo = await tempDir('feast-repo');
   await cp(join(FEAST_SDK_DIR, 'repo'), repo, { recursive: true });
   await writeFile(
@@ -57,7 +61,7 @@ async function runSdk(python: string, url: string): Promise<SdkRun> {
       maxBuffer: 16 * 1024 * 1024,
       env: { ...process.env, FEAST_USAGE: 'False', PYTHONDONTWRITEBYTECODE: '1' },
     });
-    return JSON.parse(stdout.trim().split('\n').at(-1) as string) as SdkRun;
+    return { out: JSON.parse(stdout.trim().split('\n').at(-1) as string) as SdkRun, repo };
   } catch (error) {
     const e = error as { stderr?: string; message?: string };
     throw new Error(`Feast's SDK failed against ${url}: ${(e.stderr || e.message || '').slice(-4000)}`);
@@ -150,8 +154,12 @@ for (const version of FEAST_VERSIONS) {
         const { server } = await testServer({ registry: { path: REGISTRY }, store: store() });
         try {
           const url = await server.listen();
-          checkRun(await runSdk(python, url), version);
+          const { out, repo } = await runSdk(python, url);
+          checkRun(out, version);
           await checkEventTimes(server);
+          // The converter turns the applied Feast repo into the very registry the server runs.
+          const { stdout } = await run(python, [CONVERTER, '--repo', repo], { cwd: repo, timeout: 120_000 });
+          expect(parse(stdout)).toEqual(parse(await readFile(REGISTRY, 'utf8')));
         } finally {
           await server.close();
         }
