@@ -143,8 +143,16 @@ describe('POST /write-to-online-store (Feast-compatible)', () => {
     }
   });
 
-  it('accepts an empty frame as zero rows', async () => {
+  it('accepts an empty frame as zero rows, still checking the deadline header', async () => {
     const res = await feastWrite({ user_id: [], event_timestamp: [] });
     expect(res.body).toEqual({ written: 0 });
+    const bad = await post(
+      server,
+      '/write-to-online-store',
+      { feature_view_name: 'user_stats', df: { user_id: [], event_timestamp: [] } },
+      { 'x-granary-deadline-ms': '' },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.path).toBe('headers.x-granary-deadline-ms');
   });
 });

@@ -130,12 +130,10 @@ export function registerFeastWriteRoute(app: GranaryApp, ctx: AppContext): void 
     },
     async (request) => {
       const rows = feastDfToWriteRows(request.body as FeastWriteRequest, ctx.registry);
-      if (rows.length > 0) {
-        try {
-          await writeRows(ctx, rows, request.headers[DEADLINE_HEADER]);
-        } catch (error) {
-          throw asFeastError(error);
-        }
+      try {
+        await writeRows(ctx, rows, request.headers[DEADLINE_HEADER]);
+      } catch (error) {
+        throw asFeastError(error);
       }
       return { written: rows.length };
     },

@@ -56,7 +56,7 @@ export function toWriteRows(rows: readonly WirePushRow[], registry: Registry): W
 /**
  * Writes rows through the engine's monotonic path (per-feature last-writer-wins by event time), within the
  * deadline of the `x-granary-deadline-ms` header (`deadlineHeader`), or the server's maximum without one. The
- * one write path of every write route.
+ * one write path of every write route. The header is checked (a 400 naming it) even when there are no rows.
  */
 export async function writeRows(
   ctx: AppContext,
@@ -66,7 +66,7 @@ export async function writeRows(
   const ms = requestDeadline(deadlineHeader, undefined, ctx.config.engine.maxDeadlineMs);
   // Timers take whole ms: a fractional budget (clients send what they have left, e.g. 12.5) rounds up.
   const budget = Math.ceil(ms ?? ctx.config.engine.maxDeadlineMs);
-  await ctx.engine.write(rows, { signal: AbortSignal.timeout(budget) });
+  if (rows.length > 0) await ctx.engine.write(rows, { signal: AbortSignal.timeout(budget) });
 }
 
 /**

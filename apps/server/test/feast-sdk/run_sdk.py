@@ -1,4 +1,4 @@
-"""Drives Feast's own SDK against a Granary server, unchanged: apply the repo, write_to_online_store, then
+"""Drives Feast's own SDK against a Granary server, unchanged: apply the repo, write_to_online_store and push, then
 get_online_features (feature names short and full, by feature list and by feature service). Prints one JSON
 document with what the SDK returned; test/feast-sdk.test.ts checks it.
 
@@ -12,6 +12,7 @@ from datetime import datetime
 import feast
 import pandas as pd
 from feast import FeatureStore
+from feast.data_source import PushMode
 from feast.protos.feast.serving.ServingService_pb2 import FieldStatus
 
 sys.path.insert(0, sys.argv[1])
@@ -47,11 +48,12 @@ def main():
             }
         ),
     )
-    store.write_to_online_store(
-        "trip_stats",
+    store.push(
+        "trip_push",
         pd.DataFrame(
             {"driver_id": [1001], "trip_id": ["t1"], "fare": [17.5], "event_timestamp": [ts]}
         ),
+        to=PushMode.ONLINE,
     )
     rows = [{"driver_id": 1001}, {"driver_id": 1002}, {"driver_id": 9999}]
     features = ["driver_stats:conv_rate", "driver_stats:acc_rate", "driver_stats:trips",

@@ -3,7 +3,7 @@ entities: several join keys) and a feature service. The Feast SDK test applies i
 
 from datetime import timedelta
 
-from feast import Entity, FeatureService, FeatureView, Field, FileSource, ValueType
+from feast import Entity, FeatureService, FeatureView, Field, FileSource, PushSource, ValueType
 from feast.types import Bool, Float32, Float64, Int64, String
 
 driver = Entity(name="driver", join_keys=["driver_id"], value_type=ValueType.INT64)
@@ -35,7 +35,11 @@ trip_stats = FeatureView(
         Field(name="trip_id", dtype=String),
         Field(name="fare", dtype=Float64),
     ],
-    source=FileSource(path="data/trip_stats.parquet", timestamp_field="event_timestamp"),
+    # Written with store.push: through a remote online store that is /write-to-online-store too.
+    source=PushSource(
+        name="trip_push",
+        batch_source=FileSource(path="data/trip_stats.parquet", timestamp_field="event_timestamp"),
+    ),
     online=True,
 )
 
