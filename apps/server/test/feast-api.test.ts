@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GranaryServer } from '../src/granary-server.js';
+import { FEAST_IGNORED_FIELDS } from '../src/schemas/feast-schemas.js';
 import { post, testServer } from './helpers/test-server.js';
 
 /**
@@ -137,6 +139,16 @@ describe('POST /get-online-features (Feast-compatible)', () => {
     });
     expect(newer.status).toBe(200);
     expect(newer.body.metadata).toEqual({ feature_names: ['user_id', 'clicks'] });
+  });
+
+  it('documents exactly the accepted-and-ignored fields (docs/feast-compatibility.md)', async () => {
+    const doc = await readFile(new URL('../../../docs/feast-compatibility.md', import.meta.url), 'utf8');
+    const section = doc.split('## Fields accepted and ignored')[1]?.split('\n## ')[0] ?? '';
+    const rows = [...section.matchAll(/^\| `(\/[a-z-]+)`\s*\| `([a-z_]+)`/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const fields = Object.entries(FEAST_IGNORED_FIELDS).flatMap(([route, f]) =>
+      Object.keys(f).map((name) => `${route} ${name}`),
+    );
+    expect(rows).toEqual(fields);
   });
 
   it('keeps the native API strict about the same fields', async () => {

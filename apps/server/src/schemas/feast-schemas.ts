@@ -7,7 +7,7 @@ import type { JsonSchema } from './value-schemas.js';
 
 /**
  * The request fields Feast's SDK sends that Granary accepts and ignores, per Feast-compatible route: the one
- * list (the schemas below and the docs' table in apps/server/README.md follow it). Each is harmless to
+ * list (the schemas follow it; the table in docs/feast-compatibility.md is checked against it by a test). Each is harmless to
  * ignore: it asks for something Granary has no counterpart of. The native API (`/v1/...`) stays strict.
  */
 export const FEAST_IGNORED_FIELDS = {
