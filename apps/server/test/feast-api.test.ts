@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GranaryServer } from '../src/granary-server.js';
+import { FEAST_IGNORED_FIELDS } from '../src/schemas/feast-schemas.js';
 import { post, testServer } from './helpers/test-server.js';
 
 /**
@@ -120,6 +122,57 @@ describe('POST /get-online-features (Feast-compatible)', () => {
     expect(res.body.results[2]).toMatchObject({ values: [3, null], statuses: ['PRESENT', 'NOT_FOUND'] });
   });
 
+  it("accepts the SDK's request unchanged: ignored fields, full_feature_names, several join keys", async () => {
+    // What Feast 0.67's remote online store sends for store.get_online_features(..., full_feature_names=True).
+    const res = await post(server, '/get-online-features', {
+      entities: { user_id: [1, 1], item_id: ['a', 'b'] },
+      full_feature_names: true,
+      include_feature_view_version_metadata: false,
+      features: ['engagement:views'],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.metadata.feature_names).toEqual(['user_id', 'item_id', 'engagement__views']);
+    const newer = await post(server, '/get-online-features', {
+      entities: { user_id: [1001] },
+      include_feature_view_version_metadata: true,
+      features: ['user_stats:clicks'],
+    });
+    expect(newer.status).toBe(200);
+    expect(newer.body.metadata).toEqual({ feature_names: ['user_id', 'clicks'] });
+  });
+
+  it('documents exactly the accepted-and-ignored fields (docs/feast-compatibility.md)', async () => {
+    const doc = await readFile(new URL('../../../docs/feast-compatibility.md', import.meta.url), 'utf8');
+    const section = doc.split('## Fields accepted and ignored')[1]?.split('\n## ')[0] ?? '';
+    const rows = [...section.matchAll(/^\| `(\/[a-z-]+)`\s*\| `([a-z_]+)`/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const fields = Object.entries(FEAST_IGNORED_FIELDS).flatMap(([route, f]) =>
+      Object.keys(f).map((name) => `${route} ${name}`),
+    );
+    expect(rows).toEqual(fields);
+  });
+
+  it('keeps the native API strict about the same fields', async () => {
+    const res = await post(server, '/v1/features', {
+      features: ['user_stats:clicks'],
+      entities: [{ user_id: 1001 }],
+      include_feature_view_version_metadata: false,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.path).toBe('include_feature_view_version_metadata');
+    expect(res.body.detail).toBeUndefined();
+  });
+
+  it("adds Feast's detail to error bodies, beside Granary's error", async () => {
+    const res = await post(server, '/get-online-features', {
+      features: ['user_stats:nope'],
+      entities: { user_id: [1] },
+      unknown_field: 1,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe(res.body.error.message);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', path: 'unknown_field' });
+  });
+
   it('rejects bad input naming the field in Feast terms', async () => {
     const uneven = await post(server, '/get-online-features', {
       features: ['engagement:views'],
@@ -143,6 +196,33 @@ describe('POST /get-online-features (Feast-compatible)', () => {
       entities: { user_id: [1] },
     });
     expect(service.status).toBe(400);
-    expect(service.body.error.path).toBe('feature_service');
+    expect(service.body.error).toMatchObject({ code: 'UNKNOWN_FEATURE_SERVICE', path: 'feature_service' });
+    const both = await post(server, '/get-online-features', {
+      feature_service: 'user_overview',
+      features: ['user_stats:clicks'],
+      entities: { user_id: [1] },
+    });
+    expect(both.body.error.path).toBe('feature_service');
+    const neither = await post(server, '/get-online-features', { entities: { user_id: [1] } });
+    expect(neither.body.error.path).toBe('features');
+  });
+
+  it("serves a feature service of the registry by name, in the service's order", async () => {
+    const res = await post(server, '/get-online-features', {
+      feature_service: 'user_overview',
+      entities: { user_id: [1001, 1003] },
+      full_feature_names: true,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.metadata.feature_names).toEqual(['user_id', 'user_stats__clicks', 'user_stats__country']);
+    expect(res.body.results[1].values).toEqual([5, 0]);
+    expect(res.body.results[2]).toMatchObject({ values: ['DE', null], statuses: ['PRESENT', 'NOT_FOUND'] });
+    // A service over two views: the entity columns of both.
+    const mixed = await post(server, '/get-online-features', {
+      feature_service: 'user_item_overview',
+      entities: { user_id: [1], item_id: ['a'] },
+    });
+    expect(mixed.status).toBe(200);
+    expect(mixed.body.metadata.feature_names).toEqual(['user_id', 'item_id', 'views', 'clicks']);
   });
 });

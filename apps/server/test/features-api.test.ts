@@ -121,6 +121,36 @@ describe('POST /v1/features', () => {
     });
     expect(res.body.entities[0].features['engagement:views']).toMatchObject({ status: 'BEHIND' });
   });
+
+  it('serves a feature service named instead of a feature list (exactly one of the two)', async () => {
+    const res = await post(server, '/v1/features', {
+      featureService: 'user_item_overview',
+      entities: [{ user_id: 7, item_id: 'sku-1' }],
+    });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.entities[0].features)).toEqual(['engagement:views', 'user_stats:clicks']);
+    expect(res.body.entities[0].features['engagement:views']).toMatchObject({ value: '11' });
+    const unknown = await post(server, '/v1/features', {
+      featureService: 'nope',
+      entities: [{ user_id: 7 }],
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'UNKNOWN_FEATURE_SERVICE', path: 'featureService' });
+    const both = await post(server, '/v1/features', {
+      featureService: 'user_overview',
+      features: ['user_stats:clicks'],
+      entities: [{ user_id: 7 }],
+    });
+    expect(both.body.error.path).toBe('featureService');
+    const neither = await post(server, '/v1/features', { entities: [{ user_id: 7 }] });
+    expect(neither.body.error.path).toBe('features');
+    // The native API stays strict: Feast's spelling is an unknown field here.
+    const feastSpelling = await post(server, '/v1/features', {
+      feature_service: 'user_overview',
+      entities: [{ user_id: 7 }],
+    });
+    expect(feastSpelling.body.error.path).toBe('feature_service');
+  });
 });
 
 describe('bad input gets a 4xx naming the field', () => {

@@ -15,6 +15,7 @@ const EXPECTED: Record<string, RouteAccess> = {
   'POST /get-online-features': 'read',
   'POST /v1/push': 'write',
   'POST /v1/heartbeats': 'write',
+  'POST /write-to-online-store': 'write',
   'GET /v1/freshness': 'read',
   'GET /v1/hot-keys': 'read',
   'GET /v1/status': 'admin',

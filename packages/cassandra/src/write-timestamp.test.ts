@@ -24,6 +24,7 @@ const arbitraries: Record<ValueType, fc.Arbitrary<FeatureValue>> = {
     fc.bigInt({ min: -200n, max: 200n }),
   ),
   float64: f64,
+  float32: f32,
   bool: fc.boolean(),
   string: fc.oneof(
     fc.string(),

@@ -20,6 +20,7 @@ export const blobEntity = defineEntity({ name: 'conf_blob', joinKeys: [{ name: '
 const allTypes: { name: string; type: ValueType }[] = [
   { name: 'i64', type: 'int64' },
   { name: 'f64', type: 'float64' },
+  { name: 'f32', type: 'float32' },
   { name: 'flag', type: 'bool' },
   { name: 'str', type: 'string' },
   { name: 'raw', type: 'bytes' },
@@ -93,6 +94,15 @@ export const conformanceViews: readonly FeatureView[] = [
 export const edgeValues: Readonly<Record<string, readonly FeatureValue[]>> = {
   i64: [0n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, null],
   f64: [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-308, Math.PI, -123.5],
+  f32: [
+    0,
+    -0,
+    Number.NaN,
+    Number.NEGATIVE_INFINITY,
+    Math.fround(0.1),
+    Math.fround(3.4028234663852886e38),
+    2 ** -149,
+  ],
   flag: [true, false],
   str: ['', 'plain', 'ünïcødé 日本語 🚀', 'nul\u0000inside', 'x'.repeat(2000)],
   raw: [new Uint8Array(), Uint8Array.of(0, 255, 1, 254), new Uint8Array(300).fill(7)],

@@ -14,6 +14,7 @@ export type GranaryErrorCode =
   | 'CODEC_ERROR'
   | 'UNKNOWN_VIEW'
   | 'UNKNOWN_FEATURE'
+  | 'UNKNOWN_FEATURE_SERVICE'
   | 'STORE_UNAVAILABLE'
   | 'STORE_TIMEOUT'
   | 'STORE_THROTTLED'
@@ -64,14 +65,21 @@ export function isGranaryError<C extends GranaryErrorCode>(
   return GranaryError.isInstance(value) && (code === undefined || value.code === code);
 }
 
+/** The codes of a {@link ValidationError}. */
+export type ValidationErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNKNOWN_VIEW'
+  | 'UNKNOWN_FEATURE'
+  | 'UNKNOWN_FEATURE_SERVICE';
+
 /** Input that does not satisfy the registry or the API; `details.path` names the offending field. */
-export class ValidationError extends GranaryError<'VALIDATION_FAILED' | 'UNKNOWN_VIEW' | 'UNKNOWN_FEATURE'> {
+export class ValidationError extends GranaryError<ValidationErrorCode> {
   /** The field path (`entities[3].user_id`, `features[0]`, ...) that caused the error. */
   readonly path: string;
   constructor(
     message: string,
     path: string,
-    options: GranaryErrorOptions & { code?: 'VALIDATION_FAILED' | 'UNKNOWN_VIEW' | 'UNKNOWN_FEATURE' } = {},
+    options: GranaryErrorOptions & { code?: ValidationErrorCode } = {},
   ) {
     super(options.code ?? 'VALIDATION_FAILED', message, false, {
       ...options,

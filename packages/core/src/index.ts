@@ -34,6 +34,7 @@ export {
   StoreError,
   type StoreErrorCode,
   ValidationError,
+  type ValidationErrorCode,
 } from './errors.js';
 export type { CircuitBreakerOptions, CircuitStateName } from './fallback/circuit-breaker.js';
 // Fallback sources
@@ -94,6 +95,11 @@ export {
   type JoinKeyType,
   type NormalizedEntityKey,
 } from './registry/entity.js';
+export {
+  defineFeatureService,
+  type FeatureService,
+  type FeatureServiceInput,
+} from './registry/feature-service.js';
 export {
   defineFeatureView,
   FALLBACK_STEPS,

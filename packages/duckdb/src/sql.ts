@@ -17,6 +17,8 @@ export function sqlTypeOfValue(type: ValueType): string {
       return 'BIGINT';
     case 'float64':
       return 'DOUBLE';
+    case 'float32':
+      return 'FLOAT';
     case 'bool':
       return 'BOOLEAN';
     case 'string':
@@ -39,10 +41,10 @@ export function sqlTypeOfKey(type: JoinKeyType): string {
 
 /** Whether statistics compute mean, median and quantiles for `type`. */
 export function isNumericType(type: ValueType): boolean {
-  return type === 'int64' || type === 'float64';
+  return type === 'int64' || type === 'float64' || type === 'float32';
 }
 
 /** Whether statistics compute a mode for `type`. */
 export function hasMode(type: ValueType): boolean {
-  return type === 'int64' || type === 'float64' || type === 'bool' || type === 'string';
+  return type === 'int64' || type === 'float64' || type === 'float32' || type === 'bool' || type === 'string';
 }

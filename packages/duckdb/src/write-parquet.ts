@@ -49,6 +49,8 @@ function duckType(type: ValueType): DuckDBType {
       return BIGINT;
     case 'float64':
       return DOUBLE;
+    case 'float32':
+      return FLOAT;
     case 'bool':
       return BOOLEAN;
     case 'string':

@@ -106,6 +106,7 @@ function valueSchema(type: ValueType): Record<string, unknown> {
     case 'int64':
       return { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^-?\\d+$' }] };
     case 'float64':
+    case 'float32':
       return { type: 'number' };
     case 'bool':
       return { type: 'boolean' };

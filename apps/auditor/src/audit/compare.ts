@@ -3,6 +3,11 @@ import type { FeatureAudit } from '../report/report.js';
 import { summariseDeltas } from './delta-distribution.js';
 import { smape } from './smape.js';
 
+/** Whether a feature of `type` is a number, compared by SMAPE. */
+function isNumeric(type: ValueType): boolean {
+  return type === 'int64' || type === 'float64' || type === 'float32';
+}
+
 /** Equality used by the audit: exact, or within a relative tolerance for numbers. */
 export function sameValue(a: FeatureValue, b: FeatureValue, tolerance: number): boolean {
   if (valuesEqual(a, b)) return true;
@@ -60,14 +65,14 @@ export function compareFeature(
       if (on && off) {
         deltas.push(off.eventTime - on.eventTime);
         const e = smape(off.value, on.value);
-        if (e !== undefined && (type === 'int64' || type === 'float64')) errors.push(e);
+        if (e !== undefined && isNumeric(type)) errors.push(e);
       }
     } else if (outcome === 'missing') c.missing++;
     else if (outcome === 'extra') c.extra++;
     else if (outcome === 'ahead') c.ahead++;
   });
   const compared = c.matched + c.mismatched;
-  const numeric = type === 'int64' || type === 'float64';
+  const numeric = isNumeric(type);
   return {
     feature,
     type,

@@ -12,6 +12,7 @@ import type { DemoFeed } from '../demo/demo-feed.js';
 import type { ProducerHeartbeatWatcher } from '../freshness/producer-heartbeat-watcher.js';
 import { registerDemoRoutes } from '../routes/demo-routes.js';
 import { registerFeastRoute } from '../routes/feast-route.js';
+import { registerFeastWriteRoute } from '../routes/feast-write-route.js';
 import { registerFeaturesRoute } from '../routes/features-route.js';
 import { registerFreshnessRoute } from '../routes/freshness-route.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
@@ -20,7 +21,7 @@ import { registerHotKeysRoute } from '../routes/hot-keys-route.js';
 import { registerMetricsRoute } from '../routes/metrics-route.js';
 import { registerPushRoute } from '../routes/push-route.js';
 import { registerStatusRoutes } from '../routes/status-routes.js';
-import { ErrorResponse } from '../schemas/common-schemas.js';
+import { ErrorResponse, FeastErrorResponse } from '../schemas/common-schemas.js';
 import type { RequestLimits } from '../schemas/features-schemas.js';
 import { createHttpMetrics } from '../telemetry/http-metrics.js';
 import type { ErrorBody } from './api-error.js';
@@ -106,6 +107,7 @@ async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> 
   // First, so that every route (plugins' too) is checked for a scope and known to the 405 handler.
   const catalog = collectRoutes(app);
   app.addSchema(ErrorResponse);
+  app.addSchema(FeastErrorResponse);
   if (config.server.docs) await registerOpenApi(app, ctx);
 
   const httpMetrics = createHttpMetrics(ctx.metrics);
@@ -144,6 +146,7 @@ async function configure(app: GranaryApp, ctx: AppContext): Promise<GranaryApp> 
   registerFeastRoute(app, ctx);
   registerPushRoute(app, ctx);
   registerHeartbeatRoute(app, ctx);
+  registerFeastWriteRoute(app, ctx);
   registerFreshnessRoute(app, ctx);
   registerHotKeysRoute(app, ctx);
   registerHealthRoutes(app, ctx);

@@ -56,6 +56,7 @@ export function toApiError(error: unknown, bodyLimit: number): ApiError {
       case 'VALIDATION_FAILED':
       case 'UNKNOWN_VIEW':
       case 'UNKNOWN_FEATURE':
+      case 'UNKNOWN_FEATURE_SERVICE':
       case 'CODEC_ERROR':
         return new ApiError(400, error.code, path ? `${path}: ${error.message}` : error.message, path);
       case 'VALUE_TOO_LARGE':

@@ -53,6 +53,7 @@ export async function registerOpenApi(app: GranaryApp, ctx: AppContext): Promise
 function documented(schema: FastifySchema | undefined, route: RouteOptions, authOn: boolean): FastifySchema {
   const docs = route.config?.docs;
   const secured = authOn && route.config?.scope !== undefined;
+  const feast = route.config?.feast === true;
   const responses = (schema?.response ?? {}) as Record<string, unknown>;
   return {
     ...schema,
@@ -63,11 +64,14 @@ function documented(schema: FastifySchema | undefined, route: RouteOptions, auth
     response: {
       ...responses,
       ...(secured
-        ? { 401: ErrorRef('an API key is required'), 403: ErrorRef('the key lacks the scope') }
+        ? {
+            401: ErrorRef('an API key is required', feast),
+            403: ErrorRef('the key lacks the scope', feast),
+          }
         : {}),
       503:
         responses[503] ??
-        ErrorRef('overloaded (OVERLOADED, Retry-After), shutting down, or the store is unavailable'),
+        ErrorRef('overloaded (OVERLOADED, Retry-After), shutting down, or the store is unavailable', feast),
     },
   };
 }

@@ -1,11 +1,13 @@
 import type { EntityKey, FeatureStatus, GetFeaturesResponse, ServedFeature } from '@granary/core';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext, GranaryApp } from '../http/create-app.js';
+import { withFeastDetail } from '../http/feast-error-detail.js';
 import { clientGoneSignal, DEADLINE_HEADER, requestDeadline } from '../http/request-deadline.js';
-import { BODY_ERRORS, DEADLINE_ERRORS, DEADLINE_HEADER_DOC } from '../schemas/common-schemas.js';
+import { BODY_ERRORS, DEADLINE_ERRORS, DEADLINE_HEADER_DOC, feastErrors } from '../schemas/common-schemas.js';
 import { documentedFeastRequestSchema, FeastResponse, feastRequestSchema } from '../schemas/feast-schemas.js';
 import { registrySchemas } from '../schemas/registry-schemas.js';
 import { toFeastValue, type WireValue } from '../wire/wire-value.js';
+import { requestedFeatures } from './requested-features.js';
 
 /** Feast's field statuses. */
 export type FeastStatus = 'PRESENT' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE' | 'NULL_VALUE';
@@ -82,7 +84,8 @@ function feastPath(path: string | undefined): string | undefined {
 
 /**
  * `POST /get-online-features` (scope `read`): Feast's feature-server request and response, so Feast
- * clients can switch over. Statuses are mapped by {@link toFeastStatus}.
+ * clients can switch over, by feature list or by feature service (`feature_service`, the registry's).
+ * Statuses are mapped by {@link toFeastStatus}.
  */
 export function registerFeastRoute(app: GranaryApp, ctx: AppContext): void {
   app.post(
@@ -90,6 +93,7 @@ export function registerFeastRoute(app: GranaryApp, ctx: AppContext): void {
     {
       config: {
         scope: 'read',
+        feast: true,
         docs: {
           body: documentedFeastRequestSchema(ctx.limits, registrySchemas(ctx.registry)),
           headers: DEADLINE_HEADER_DOC,
@@ -99,22 +103,17 @@ export function registerFeastRoute(app: GranaryApp, ctx: AppContext): void {
         summary: "Feast-compatible online features (Feast's request and response format)",
         tags: ['feast'],
         body: feastRequestSchema(ctx.limits),
-        response: { 200: FeastResponse, ...BODY_ERRORS, ...DEADLINE_ERRORS },
+        response: { 200: FeastResponse, ...feastErrors({ ...BODY_ERRORS, ...DEADLINE_ERRORS }) },
       },
+      onSend: async (_request, reply, payload) => withFeastDetail(reply.statusCode, payload),
     },
     async (request, reply) => {
       const body = request.body;
-      if (body.feature_service !== undefined) {
-        throw new ApiError(
-          400,
-          'VALIDATION_FAILED',
-          'feature_service: feature services are not supported; list the features',
-          'feature_service',
-        );
-      }
-      if (body.features === undefined) {
-        throw new ApiError(400, 'VALIDATION_FAILED', 'features: is required', 'features');
-      }
+      const features = requestedFeatures(
+        ctx.registry,
+        { features: body.features, service: body.feature_service },
+        { features: 'features', service: 'feature_service' },
+      );
       const columns = Object.entries(body.entities);
       const count = columns[0]?.[1].length ?? 0;
       for (const [name, values] of columns) {
@@ -141,7 +140,7 @@ export function registerFeastRoute(app: GranaryApp, ctx: AppContext): void {
       let response: GetFeaturesResponse;
       try {
         response = await ctx.engine.get({
-          features: body.features,
+          features,
           entities,
           requestId: request.id,
           signal: clientGoneSignal(reply.raw),
@@ -157,7 +156,7 @@ export function registerFeastRoute(app: GranaryApp, ctx: AppContext): void {
       }
       reply.type('application/json');
       return JSON.stringify(
-        toFeastResponse(body.entities, body.features, response, body.full_feature_names ?? false),
+        toFeastResponse(body.entities, features, response, body.full_feature_names ?? false),
       );
     },
   );

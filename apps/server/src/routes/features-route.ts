@@ -10,6 +10,7 @@ import {
 import { registrySchemas } from '../schemas/registry-schemas.js';
 import { createFeaturesResponseSerializer } from '../wire/serialize-features-response.js';
 import { fromWireTime } from '../wire/wire-time.js';
+import { requestedFeatures } from './requested-features.js';
 
 /** `POST /v1/features` (scope `read`): Granary's request and response, per entity and feature. */
 export function registerFeaturesRoute(app: GranaryApp, ctx: AppContext): void {
@@ -52,7 +53,11 @@ export function registerFeaturesRoute(app: GranaryApp, ctx: AppContext): void {
         }
       }
       const response = await ctx.engine.get({
-        features: body.features,
+        features: requestedFeatures(
+          ctx.registry,
+          { features: body.features, service: body.featureService },
+          { features: 'features', service: 'featureService' },
+        ),
         entities: body.entities,
         requestId: request.id,
         signal: clientGoneSignal(reply.raw),

@@ -26,7 +26,7 @@ function time(value: unknown, path: string): number {
 
 /**
  * Converts pushed rows to WriteRows: wire times to ms, and the strings "NaN"/"Infinity"/"-Infinity" of
- * float64 features to numbers. Types are checked by the store's write path (prepareWrites), whose
+ * float64 and float32 features to numbers. Types are checked by the store's write path (prepareWrites), whose
  * ValidationErrors name `rows[i].values.<feature>`.
  */
 export function toWriteRows(rows: readonly WirePushRow[], registry: Registry): WriteRow[] {
@@ -34,8 +34,8 @@ export function toWriteRows(rows: readonly WirePushRow[], registry: Registry): W
     const view = registry.views.get(row.view);
     const values: Record<string, FeatureValue> = {};
     for (const [name, v] of Object.entries(row.values)) {
-      const special =
-        view?.featuresByName.get(name)?.type === 'float64' ? fromWireSpecialNumber(v) : undefined;
+      const type = view?.featuresByName.get(name)?.type;
+      const special = type === 'float64' || type === 'float32' ? fromWireSpecialNumber(v) : undefined;
       values[name] = (special ?? v) as FeatureValue;
     }
     const eventTimes: Record<string, number> | undefined = row.eventTimes
@@ -51,6 +51,22 @@ export function toWriteRows(rows: readonly WirePushRow[], registry: Registry): W
       ...(eventTimes ? { eventTimes } : {}),
     };
   });
+}
+
+/**
+ * Writes rows through the engine's monotonic path (per-feature last-writer-wins by event time), within the
+ * deadline of the `x-granary-deadline-ms` header (`deadlineHeader`), or the server's maximum without one. The
+ * one write path of every write route. The header is checked (a 400 naming it) even when there are no rows.
+ */
+export async function writeRows(
+  ctx: AppContext,
+  rows: readonly WriteRow[],
+  deadlineHeader: string | string[] | undefined,
+): Promise<void> {
+  const ms = requestDeadline(deadlineHeader, undefined, ctx.config.engine.maxDeadlineMs);
+  // Timers take whole ms: a fractional budget (clients send what they have left, e.g. 12.5) rounds up.
+  const budget = Math.ceil(ms ?? ctx.config.engine.maxDeadlineMs);
+  if (rows.length > 0) await ctx.engine.write(rows, { signal: AbortSignal.timeout(budget) });
 }
 
 /**
@@ -77,14 +93,7 @@ export function registerPushRoute(app: GranaryApp, ctx: AppContext): void {
     },
     async (request) => {
       const rows = toWriteRows(request.body.rows as WirePushRow[], ctx.registry);
-      const ms = requestDeadline(
-        request.headers[DEADLINE_HEADER],
-        undefined,
-        ctx.config.engine.maxDeadlineMs,
-      );
-      // Timers take whole ms: a fractional budget (clients send what they have left, e.g. 12.5) rounds up.
-      const budget = Math.ceil(ms ?? ctx.config.engine.maxDeadlineMs);
-      await ctx.engine.write(rows, { signal: AbortSignal.timeout(budget) });
+      await writeRows(ctx, rows, request.headers[DEADLINE_HEADER]);
       return { written: rows.length };
     },
   );

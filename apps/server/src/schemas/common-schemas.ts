@@ -15,8 +15,29 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse' },
 );
 
-/** An error response (`ErrorResponse`) documented with `description`. */
-export const ErrorRef = (description: string) => Type.Ref('ErrorResponse', { description });
+/** The body of every error response of the Feast-compatible routes: ErrorResponse plus Feast's `detail`. */
+export const FeastErrorResponse = Type.Object(
+  {
+    ...ErrorResponse.properties,
+    detail: Type.String({ description: "The message again, where Feast's client reads it." }),
+  },
+  { $id: 'FeastErrorResponse' },
+);
+
+/** An error response (`ErrorResponse`, or `FeastErrorResponse` on the Feast routes) documented with `description`. */
+export const ErrorRef = (description: string, feast = false) =>
+  Type.Ref(feast ? 'FeastErrorResponse' : 'ErrorResponse', { description });
+
+/** The same error responses, as documented on the Feast routes (`FeastErrorResponse`). */
+export function feastErrors<T extends Readonly<Record<number, unknown>>>(
+  responses: T,
+): { [K in keyof T]: ReturnType<typeof ErrorRef> } {
+  const entries = Object.entries(responses).map(([status, ref]) => [
+    status,
+    ErrorRef((ref as { description?: string }).description ?? '', true),
+  ]);
+  return Object.fromEntries(entries) as { [K in keyof T]: ReturnType<typeof ErrorRef> };
+}
 
 /**
  * The errors of a route that reads a JSON body and the `x-granary-deadline-ms` header. 401, 403 (scoped

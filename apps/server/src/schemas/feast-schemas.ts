@@ -2,30 +2,57 @@ import { Type } from 'typebox';
 import { JoinKeyValue, WireValueSchema } from './common-schemas.js';
 import type { RequestLimits } from './features-schemas.js';
 import type { RegistrySchemas } from './registry-schemas.js';
-import { allOf, asksFor, ifThen } from './schema-combinators.js';
+import { allOf, asksFor, featureChoice, ifThen } from './schema-combinators.js';
 import type { JsonSchema } from './value-schemas.js';
+
+/**
+ * The request fields Feast's SDK sends that Granary accepts and ignores, per Feast-compatible route: the one
+ * list (the schemas follow it; the table in docs/feast-compatibility.md is checked against it by a test). Each is harmless to
+ * ignore: it asks for something Granary has no counterpart of. The native API (`/v1/...`) stays strict.
+ */
+export const FEAST_IGNORED_FIELDS = {
+  '/get-online-features': {
+    include_feature_view_version_metadata:
+      'Feast 0.66+: adds feature_view_metadata (Feast feature-view versions) to the response; Granary has no view versions.',
+  },
+  '/write-to-online-store': {
+    allow_registry_cache:
+      "Feast's server reads its registry from a cache; Granary's registry is loaded at start.",
+    transform_on_write: 'Feast runs on-demand transformations before writing; Granary has none.',
+  },
+} as const satisfies Record<string, Record<string, string>>;
+
+/** The accepted-and-ignored fields of `route` as optional schema properties of any value. */
+export function ignoredFields(route: keyof typeof FEAST_IGNORED_FIELDS) {
+  const fields = FEAST_IGNORED_FIELDS[route] as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, why]) => [
+      name,
+      Type.Optional(Type.Unknown({ description: `Accepted and ignored: ${why}` })),
+    ]),
+  );
+}
 
 const ENTITIES_DESCRIPTION =
   'Columnar: join key name to the list of its values, e.g. { "driver_id": [1001, 1002] }; every list has the same length (one entity per position).';
 
 /**
- * Body of Feast's `POST /get-online-features` (Feast's own field names). `feature_service` is accepted by
- * the schema, and `features` optional, only so that the handler can answer a feature service with a clear 400
- * (feature services are not supported); the documented schema requires `features` and has no `feature_service`.
+ * Body of Feast's `POST /get-online-features` (Feast's own field names): `features`, or `feature_service`
+ * naming a feature service of the registry (exactly one), the columnar `entities`, `full_feature_names`,
+ * and the fields of {@link FEAST_IGNORED_FIELDS}.
  */
 export const feastRequestSchema = (limits: RequestLimits) =>
   Type.Object(
     {
-      // Optional here so that a request naming only a feature_service gets that answer, not "features is required".
       features: Type.Optional(
         Type.Array(Type.String({ minLength: 3, maxLength: 300 }), {
           minItems: 1,
           maxItems: limits.maxFeatures,
-          description: 'Feature references view:feature.',
+          description: 'Feature references view:feature. Or name a feature_service.',
         }),
       ),
       feature_service: Type.Optional(
-        Type.String({ description: 'Not supported: list the features instead.' }),
+        Type.String({ minLength: 1, maxLength: 300, description: 'A feature service of the registry.' }),
       ),
       entities: Type.Record(Type.String(), Type.Array(JoinKeyValue, { maxItems: limits.maxEntities }), {
         minProperties: 1,
@@ -34,26 +61,30 @@ export const feastRequestSchema = (limits: RequestLimits) =>
       full_feature_names: Type.Optional(
         Type.Boolean({ description: 'Name features view__feature. Default: false.' }),
       ),
+      ...ignoredFields('/get-online-features'),
     },
     { additionalProperties: false },
   );
 
 /**
- * The documented body of `POST /get-online-features`: the runtime schema without `feature_service` (always
- * refused), with the registry's feature references and join-key columns, and per entity the columns (with
- * their types) a request needs once it asks for a feature of that entity's views, unless it has no rows.
- * One rule JSON Schema cannot state: every column has the same length (a 400 names the column otherwise).
+ * The documented body of `POST /get-online-features`: the runtime schema with the registry's feature
+ * references, feature services (exactly one of `features` and `feature_service`) and join-key columns, and
+ * per entity the columns (with their types) a request needs once it asks for a feature of that entity's
+ * views (by list or by service), unless it has no rows. One rule JSON Schema cannot state: every column has
+ * the same length (a 400 names the column otherwise).
  */
 export function documentedFeastRequestSchema(limits: RequestLimits, rs: RegistrySchemas): JsonSchema {
   const base = feastRequestSchema(limits);
-  const { feature_service: _refused, ...properties } = base.properties;
+  const { feature_service: _service, ...properties } = base.properties;
+  const choice = { field: 'feature_service', services: rs.featureServices };
+  const services = featureChoice(choice);
   const column = (items: JsonSchema): JsonSchema => ({ type: 'array', maxItems: limits.maxEntities, items });
   return {
     ...base,
-    description: 'feature_service is not supported (400): list the features.',
-    required: ['features', 'entities'],
+    required: services.featuresRequired ? ['features', 'entities'] : ['entities'],
     properties: {
       ...properties,
+      ...services.properties,
       features: { ...properties.features, items: rs.featureRef },
       entities: {
         type: 'object',
@@ -63,9 +94,10 @@ export function documentedFeastRequestSchema(limits: RequestLimits, rs: Registry
         properties: Object.fromEntries(rs.joinKeyNames.map((name) => [name, column(JoinKeyValue)])),
       },
     },
+    ...services.rule,
     ...allOf(
       rs.entities.map((e) =>
-        ifThen(asksFor(e.refs), {
+        ifThen(asksFor(e.refs, choice), {
           properties: {
             entities: {
               anyOf: [

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { JoinKeyValue, WireTimeSchema, WireValueSchema } from './common-schemas.js';
 import type { RegistrySchemas } from './registry-schemas.js';
-import { allOf, asksFor, ifThen } from './schema-combinators.js';
+import { allOf, asksFor, featureChoice, ifThen } from './schema-combinators.js';
 import type { JsonSchema } from './value-schemas.js';
 
 /** Limits that shape the request schemas. */
@@ -16,11 +16,17 @@ export interface RequestLimits {
 export const featuresRequestSchema = (limits: RequestLimits) =>
   Type.Object(
     {
-      features: Type.Array(Type.String({ minLength: 3, maxLength: 300 }), {
-        minItems: 1,
-        maxItems: limits.maxFeatures,
-        description: 'Feature references view:feature; several views may be mixed.',
-      }),
+      features: Type.Optional(
+        Type.Array(Type.String({ minLength: 3, maxLength: 300 }), {
+          minItems: 1,
+          maxItems: limits.maxFeatures,
+          description:
+            'Feature references view:feature; several views may be mixed. Or name a featureService.',
+        }),
+      ),
+      featureService: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 300, description: 'A feature service of the registry.' }),
+      ),
       entities: Type.Array(Type.Record(Type.String(), JoinKeyValue), {
         minItems: 1,
         maxItems: limits.maxEntities,
@@ -100,22 +106,28 @@ function documentedEntityRecord(rs: RegistrySchemas): JsonSchema {
 }
 
 /**
- * The documented body of `POST /v1/features`: the runtime schema, with the registry's feature references
- * and join keys, and for each entity the join keys (with their types) that every entity record needs once
- * the request asks for a feature of that entity's views.
+ * The documented body of `POST /v1/features`: the runtime schema, with the registry's feature references,
+ * feature services (exactly one of `features` and `featureService`) and join keys, and for each entity the
+ * join keys (with their types) that every entity record needs once the request asks for a feature of that
+ * entity's views, by list or by service.
  */
 export function documentedFeaturesRequestSchema(limits: RequestLimits, rs: RegistrySchemas): JsonSchema {
-  const base = featuresRequestSchema(limits);
+  const { featureService: _service, ...base } = featuresRequestSchema(limits).properties;
+  const choice = { field: 'featureService', services: rs.featureServices };
+  const { properties, featuresRequired, rule } = featureChoice(choice);
   return {
-    ...base,
+    ...featuresRequestSchema(limits),
+    required: featuresRequired ? ['features', 'entities'] : ['entities'],
     properties: {
-      ...base.properties,
-      features: { ...base.properties.features, items: rs.featureRef },
-      entities: { ...base.properties.entities, items: documentedEntityRecord(rs) },
+      ...base,
+      ...properties,
+      features: { ...base.features, items: rs.featureRef },
+      entities: { ...base.entities, items: documentedEntityRecord(rs) },
     },
+    ...rule,
     ...allOf(
       rs.entities.map((e) =>
-        ifThen(asksFor(e.refs), {
+        ifThen(asksFor(e.refs, choice), {
           properties: { entities: { items: { required: Object.keys(e.joinKeys), properties: e.joinKeys } } },
         }),
       ),

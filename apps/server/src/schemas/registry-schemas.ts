@@ -32,6 +32,8 @@ export interface RegistrySchemas {
   }[];
   /** One pushed row: a choice of one schema per view the server writes (the heartbeat view included). */
   readonly pushRow: JsonSchema;
+  /** The feature services of the registry, each with its feature references. */
+  readonly featureServices: readonly { readonly name: string; readonly refs: readonly string[] }[];
 }
 
 function keySchema(entity: Entity): Record<string, JsonSchema> {
@@ -88,5 +90,6 @@ export function registrySchemas(registry: Registry): RegistrySchemas {
     joinKeyNames,
     entities: [...byEntity.values()].map((e) => ({ ...e, joinKeys: keySchema(e.entity) })),
     pushRow: { anyOf: pushViews.map(pushRowOf) },
+    featureServices: [...registry.featureServices.values()].map((s) => ({ name: s.name, refs: s.features })),
   };
 }

@@ -49,7 +49,8 @@ function nonNullValueSchema(type: ValueType): JsonSchema {
     case 'int64':
       return { anyOf: [SAFE_INTEGER, INT64_VALUE_STRING] };
     case 'float64':
-      // Non-finite values travel as strings; the server reads them back for float64 features only.
+    case 'float32':
+      // Non-finite values travel as strings; the server reads them back for float64 and float32 features.
       return { anyOf: [{ type: 'number' }, { enum: ['NaN', 'Infinity', '-Infinity'] }] };
     case 'bool':
       return { type: 'boolean' };

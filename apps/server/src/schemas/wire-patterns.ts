@@ -4,13 +4,23 @@
  * expressions, so the OpenAPI document and the server agree by construction.
  */
 
+const DATE_TIME =
+  '[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?';
+const OFFSET = '(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])';
+
 /**
  * A timestamp string: RFC 3339 `date-time` with a `T`, seconds, up to 9 fraction digits and `Z` or a numeric
  * offset (`2026-11-26T08:00:00Z`, `2026-11-26T09:00:00.5+01:00`). Leap seconds (`:60`), `24:00`, lower-case
  * `t`/`z` and times without an offset (local time) are refused.
  */
-export const WIRE_TIME_PATTERN =
-  '^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$';
+export const WIRE_TIME_PATTERN = `^${DATE_TIME}${OFFSET}$`;
+
+/**
+ * A timestamp of Feast's SDK: {@link WIRE_TIME_PATTERN}, or the same without an offset, which is UTC (Python's
+ * `isoformat()` of a naive UTC datetime, `2026-11-26T08:00:00.123456`, as `write_to_online_store` sends it).
+ * Only on the Feast routes; Granary's own API refuses local times.
+ */
+export const FEAST_TIME_PATTERN = `^${DATE_TIME}${OFFSET}?$`;
 
 /** The widest time in ms since the epoch a timestamp may take: ECMAScript's Date range, +-8.64e15. */
 export const MAX_WIRE_TIME_MS = 8.64e15;

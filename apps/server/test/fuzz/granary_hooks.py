@@ -16,7 +16,7 @@ DEADLINE_HEADER = "x-granary-deadline-ms"
 # 504 and a read is served from fallbacks (correct, but it makes the fuzzer's status checks depend on the
 # machine's speed). Such budgets no longer open the circuit (docs/reliability.md). Valid cases use at least this.
 MIN_BUDGET_MS = 50
-DEADLINE_ROUTES = ("/v1/features", "/get-online-features", "/v1/push", "/v1/heartbeats")
+DEADLINE_ROUTES = ("/v1/features", "/get-online-features", "/v1/push", "/v1/heartbeats", "/write-to-online-store")
 # POST /v1/heartbeats refuses a completeUpTo more than 5 minutes ahead of the server clock (stated in the
 # document's description); valid cases in the future are moved to the epoch.
 HEARTBEAT_MAX_AHEAD_MS = 5 * 60 * 1000
@@ -38,6 +38,12 @@ def before_call(context, case, **kwargs):
         if isinstance(entities, dict) and entities:
             rows = min(len(column) for column in entities.values())
             case.body["entities"] = {name: column[:rows] for name, column in entities.items()}
+    # Feast's columnar write: every df column has the same length (one row per position).
+    if path == "/write-to-online-store" and isinstance(case.body, dict):
+        df = case.body.get("df")
+        if isinstance(df, dict) and df:
+            rows = min(len(column) for column in df.values())
+            case.body["df"] = {name: column[:rows] for name, column in df.items()}
     if path in DEADLINE_ROUTES:
         if case.headers and DEADLINE_HEADER in case.headers:
             if float(case.headers[DEADLINE_HEADER]) < MIN_BUDGET_MS:

@@ -15,7 +15,7 @@ export function logCapture(): { stream: Writable; lines: () => string[] } {
   return { stream, lines: () => chunks.join('').split('\n').filter(Boolean) };
 }
 
-/** The test registry: one int64-keyed view with every value type, and a composite-key view. */
+/** The test registry: one int64-keyed view with every value type, a composite-key view, two feature services. */
 export const TEST_REGISTRY = {
   entities: [
     { name: 'user', joinKeys: [{ name: 'user_id', type: 'int64' }] },
@@ -40,6 +40,7 @@ export const TEST_REGISTRY = {
         { name: 'blob', type: 'bytes' },
         { name: 'vec', type: 'float32[]' },
         { name: 'tags', type: 'string[]' },
+        { name: 'score32', type: 'float32' },
       ],
     },
     {
@@ -48,6 +49,10 @@ export const TEST_REGISTRY = {
       maxAge: '5m',
       features: [{ name: 'views', type: 'int64' }],
     },
+  ],
+  featureServices: [
+    { name: 'user_overview', features: ['user_stats:clicks', 'user_stats:country'] },
+    { name: 'user_item_overview', features: ['engagement:views', 'user_stats:clicks'] },
   ],
 };
 

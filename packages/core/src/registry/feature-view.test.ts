@@ -109,10 +109,11 @@ describe('defineFeatureView defaults', () => {
           { name: 'c', type: 'bool' },
           { name: 'd', type: 'string' },
           { name: 'e', type: 'float32[]' },
+          { name: 'f', type: 'float32' },
         ],
       }),
     );
-    expect(v.features.map((f) => f.populationStat)).toEqual(['mean', 'mean', 'mode', 'mode', 'mode']);
+    expect(v.features.map((f) => f.populationStat)).toEqual(['mean', 'mean', 'mode', 'mode', 'mode', 'mean']);
   });
 });
 
@@ -126,6 +127,7 @@ describe('defineFeatureView defaults: features', () => {
           { name: 'c', type: 'bytes', default: 'AAECAw==' },
           { name: 'd', type: 'float32[]', default: [0.1] },
           { name: 'e', type: 'string', default: null },
+          { name: 'f', type: 'float32', default: 0.1 },
         ],
       }),
     );
@@ -135,6 +137,7 @@ describe('defineFeatureView defaults: features', () => {
       Uint8Array.of(0, 1, 2, 3),
       [Math.fround(0.1)],
       null,
+      Math.fround(0.1),
     ]);
   });
 

@@ -161,7 +161,7 @@ function defineFeature(input: FeatureInput, viewChain: readonly FallbackStep[], 
   }
   // An inherited chain simply skips "null" for a feature that may not be null.
   const fallback = own ?? (nullable ? viewChain : Object.freeze(viewChain.filter((s) => s !== 'null')));
-  const numeric = input.type === 'float64' || input.type === 'int64';
+  const numeric = input.type === 'float64' || input.type === 'float32' || input.type === 'int64';
   const populationStat = input.populationStat ?? (numeric ? 'mean' : 'mode');
   if (!['mean', 'median', 'mode'].includes(populationStat)) {
     throw new ValidationError(

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ConfigError, ValidationError } from '../errors.js';
 import { defineEntity, type Entity, type EntityInput } from './entity.js';
+import { defineFeatureService, type FeatureServiceInput } from './feature-service.js';
 import {
   defineFeatureView,
   type FeatureInput,
@@ -50,17 +51,21 @@ export interface ParseRegistryOptions {
  *     description: Profile counters.
  *     features:
  *       - name: age_days
- *         type: int64                     # int64 float64 bool string bytes float32[] float64[] string[]
+ *         type: int64                     # int64 float64 float32 bool string bytes float32[] float64[] string[]
  *         nullable: false                 # default true
  *         default: 0                      # must match the type; int64 exact beyond 2^53
  *         fallback: [last_known_good, default]  # overrides the view's chain
  *         populationStat: median          # mean | median | mode (numbers); mode otherwise
  *         required: false                 # default false
  *         description: Days since sign-up.
+ * featureServices:                        # optional: named lists of feature references
+ *   - name: ranking
+ *     features: [user_profile:age_days]   # view:feature, each must exist; no duplicates
+ *     description: What the ranker reads.
  * ```
  *
  * Value encodings in `default`: int64 as an integer or a decimal string (YAML integers stay exact beyond
- * 2^53; in JSON too, since unsafe integer literals are read as bigints); bytes as base64; float32[] values
+ * 2^53; in JSON too, since unsafe integer literals are read as bigints); bytes as base64; float32 and float32[] values
  * are rounded to 32-bit floats; YAML's `.nan` / `.inf` are accepted for float64.
  *
  * Throws a {@link ConfigError} (code `CONFIG_INVALID`) naming the file, the field path and the problem,
@@ -259,7 +264,17 @@ interface FieldSpec {
 
 type Shape = Readonly<Record<string, FieldSpec>>;
 
-const ROOT: Shape = { entities: { kind: 'list', required: true }, views: { kind: 'list', required: true } };
+const ROOT: Shape = {
+  entities: { kind: 'list', required: true },
+  views: { kind: 'list', required: true },
+  featureServices: { kind: 'list' },
+};
+
+const FEATURE_SERVICE: Shape = {
+  name: { kind: 'string', required: true },
+  features: { kind: 'list', required: true },
+  description: { kind: 'string' },
+};
 
 const ENTITY: Shape = {
   name: { kind: 'string', required: true },
@@ -501,8 +516,14 @@ function buildRegistry(raw: unknown, report: Reporter): Registry {
     );
   });
 
+  const featureServices = ((root.featureServices as unknown[] | undefined) ?? []).map((raw, i) => {
+    const path = ['featureServices', i];
+    const f = checkShape(raw, FEATURE_SERVICE, path, 'a feature service', report);
+    return define(() => defineFeatureService(f as unknown as FeatureServiceInput), path, report);
+  });
+
   try {
-    return createRegistry({ entities: [...entities.values()].map((e) => e.entity), views });
+    return createRegistry({ entities: [...entities.values()].map((e) => e.entity), views, featureServices });
   } catch (cause) {
     if (cause instanceof ValidationError) report.fail(cause.message, parsePath(cause.path), cause);
     throw cause;

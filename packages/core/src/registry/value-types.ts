@@ -8,6 +8,7 @@ export const VALUE_TYPES = [
   'float32[]',
   'float64[]',
   'string[]',
+  'float32',
 ] as const;
 
 /** A feature's value type. */
@@ -15,12 +16,14 @@ export type ValueType = (typeof VALUE_TYPES)[number];
 
 /**
  * The in-memory representation of each value type:
- * `int64` is a `bigint` (exact beyond 2^53); `float32[]` values are rounded to 32-bit floats when stored;
+ * `int64` is a `bigint` (exact beyond 2^53); `float32` and `float32[]` values are rounded to 32-bit floats
+ * (`Math.fround`) when stored;
  * `bytes` is a `Uint8Array`.
  */
 export interface ValueTypeMap {
   int64: bigint;
   float64: number;
+  float32: number;
   bool: boolean;
   string: string;
   bytes: Uint8Array;
@@ -42,8 +45,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * Converts loosely typed input (JSON, YAML, user code) into the canonical representation of `type`.
- * int64 accepts a bigint, a safe integer number or a decimal string; bytes accepts a Uint8Array or a
- * base64 string; arrays accept arrays. Returns `{ error }` naming the problem instead of throwing.
+ * int64 accepts a bigint, a safe integer number or a decimal string; float32 a number, rounded to the
+ * nearest 32-bit float; bytes accepts a Uint8Array or a base64 string; arrays accept arrays. Returns `{ error }` naming the problem instead of throwing.
  */
 export function coerceValue(
   type: ValueType,
@@ -64,9 +67,9 @@ export function coerceValue(
       return { value: v };
     }
     case 'float64':
-      return typeof input === 'number'
-        ? { value: input }
-        : { error: `expected a number, got ${describe(input)}` };
+    case 'float32':
+      if (typeof input !== 'number') return { error: `expected a number, got ${describe(input)}` };
+      return { value: type === 'float32' ? Math.fround(input) : input };
     case 'bool':
       return typeof input === 'boolean'
         ? { value: input }

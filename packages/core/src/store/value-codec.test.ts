@@ -24,6 +24,7 @@ const ARBITRARIES: { [T in ValueType]: fc.Arbitrary<FeatureValue> } = {
     fc.bigInt({ min: INT64_MIN, max: INT64_MAX }),
   ),
   float64: fc.oneof(fc.constantFrom(Number.NaN, -0, 0, Infinity, -Infinity, Number.MIN_VALUE), fc.double()),
+  float32: fc.oneof(fc.constantFrom(Number.NaN, -0, 0, Infinity, -Infinity), fc.float()),
   bool: fc.boolean(),
   string: fc.oneof(fc.constant(''), unicode),
   bytes: fc.oneof(fc.constant(new Uint8Array()), fc.uint8Array()),
@@ -259,6 +260,7 @@ function vectorValue(type: ValueType, json: unknown): FeatureValue {
     case 'int64':
       return BigInt(json as string);
     case 'float64':
+    case 'float32':
       return float(json);
     case 'bytes':
       return bytes(json as string);

@@ -7,8 +7,9 @@ import { ByteReader, ByteWriter } from './varint.js';
  * docs/encoding.md, test vectors in test/vectors/values.json):
  *
  * - byte 0: `0x00` for null; otherwise `0x10 | typeId` (high nibble = codec version 1).
- *   typeIds: int64 1, float64 2, bool 3, string 4, bytes 5, float32[] 6, float64[] 7, string[] 8.
- * - int64: zigzag, then unsigned LEB128 (1 to 10 bytes). float64: 8 bytes little-endian.
+ *   typeIds: int64 1, float64 2, bool 3, string 4, bytes 5, float32[] 6, float64[] 7, string[] 8, float32 9.
+ * - int64: zigzag, then unsigned LEB128 (1 to 10 bytes). float64: 8 bytes little-endian. float32: 4 bytes
+ *   little-endian (the value rounded to a 32-bit float).
  * - bool: one byte 0 or 1. string: UTF-8, no length (the value's length delimits it). bytes: raw.
  * - float32[] / float64[]: packed little-endian IEEE floats, 4 or 8 bytes each.
  * - string[]: count (LEB128), then per element its UTF-8 length (LEB128) and bytes.
@@ -28,6 +29,7 @@ const TYPE_IDS: Readonly<Record<ValueType, number>> = {
   'float32[]': 6,
   'float64[]': 7,
   'string[]': 8,
+  float32: 9,
 };
 
 const utf8 = new TextEncoder();
@@ -53,6 +55,13 @@ export function encodeValue(type: ValueType, value: FeatureValue): Uint8Array {
       if (typeof value !== 'number') fail(type, value);
       const b = new Uint8Array(8);
       new DataView(b.buffer).setFloat64(0, canonicalNaN(value), true);
+      w.bytes(b);
+      break;
+    }
+    case 'float32': {
+      if (typeof value !== 'number') fail(type, value);
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setFloat32(0, canonicalNaN(value), true);
       w.bytes(b);
       break;
     }
@@ -119,6 +128,11 @@ export function decodeValue(type: ValueType, bytes: Uint8Array): FeatureValue {
       const b = r.bytes(8);
       r.end();
       return new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, true);
+    }
+    case 'float32': {
+      const b = r.bytes(4);
+      r.end();
+      return new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true);
     }
     case 'bool': {
       const b = r.byte();
