@@ -1,0 +1,163 @@
+import { performance } from 'node:perf_hooks';
+import { createFeatureServer, type FeatureView, type Registry } from '@granary/core';
+import { seededRandom } from '@granary/core/testing';
+import { type LoopHealth, watchLoopHealth } from '../lib/loop-health.ts';
+import { type OpenLoopResult, runOpenLoop } from '../lib/open-loop.ts';
+import { createResponseTally, type ResponseTallySummary } from '../lib/response-tally.ts';
+import { applyFault, type FaultPhase } from './fault-phases.ts';
+import type { FaultTarget } from './fault-targets.ts';
+import { createKnownWriter, type KnownWriterStats } from './known-writer.ts';
+import { createRecoveryWindows } from './recovery-windows.ts';
+
+/** Settings of one store's run (the suite's command line sets them). */
+export interface FaultRunSettings {
+  readonly ratePerSec: number;
+  readonly keys: number;
+  readonly warmupMs: number;
+  readonly baselineMs: number;
+  readonly faultMs: number;
+  readonly recoveryMs: number;
+  /** Resolution of the recovery time, ms. */
+  readonly windowMs: number;
+  readonly deadlineMs: number;
+  readonly slackMs: number;
+  readonly seed: number;
+}
+
+/** One phase's figures: while the fault lasted, and in the recovery window after it. */
+export interface PhaseResult {
+  readonly phase: string;
+  readonly description: string;
+  readonly during: ResponseTallySummary;
+  readonly after: ResponseTallySummary;
+  /** When the first window back to the baseline ended, ms after the fault was removed (undefined: never). */
+  readonly recoveredWithinMs: number | undefined;
+  readonly circuitAtFaultEnd: string;
+  readonly circuitAtEnd: string;
+  /** The event loop and GC over the phase (a stalled loop delays the deadline timers themselves). */
+  readonly loop: LoopHealth;
+  /** Latency from each request's scheduled time (includes the generator's own lag). */
+  readonly latencyFromSchedule: OpenLoopResult['latency'];
+}
+
+/** A store's figures: the baseline, each fault, the writer's counts. */
+export interface StoreFaultResult {
+  readonly store: string;
+  readonly baseline: ResponseTallySummary;
+  readonly baselineLoop: LoopHealth;
+  readonly phases: readonly PhaseResult[];
+  readonly writer: KnownWriterStats;
+}
+
+const roundMs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms));
+
+/**
+ * Runs the baseline and every phase against `target`: the engine (`createFeatureServer`, default fallbacks,
+ * deadline `settings.deadlineMs`) reads through the proxies under open-loop load while the known writer keeps
+ * writing directly; each fault lasts `faultMs`, then `recoveryMs` of load without it.
+ */
+export async function runStoreUnderFaults(
+  target: FaultTarget,
+  registry: Registry,
+  view: FeatureView,
+  phases: readonly FaultPhase[],
+  settings: FaultRunSettings,
+  log: (line: string) => void,
+): Promise<StoreFaultResult> {
+  const writer = createKnownWriter({
+    store: target.writer,
+    view,
+    keys: settings.keys,
+    random: seededRandom(1),
+  });
+  await writer.populate();
+  const engine = createFeatureServer({
+    registry,
+    store: target.reader,
+    heartbeat: false,
+    closeStores: false,
+    deadlineMs: settings.deadlineMs,
+  });
+  await engine.init();
+  const features = view.features.map((f) => `${view.name}:${f.name}`);
+  const rand = seededRandom(settings.seed);
+  const send = () => engine.get({ features, entities: [{ user_id: Math.floor(rand() * settings.keys) }] });
+  const newTally = () =>
+    createResponseTally({
+      deadlineMs: settings.deadlineMs,
+      slackMs: settings.slackMs,
+      wrongValue: writer.wrongValue,
+    });
+  writer.start();
+  try {
+    await runOpenLoop({ ratePerSec: settings.ratePerSec, durationMs: settings.warmupMs, send });
+    const baselineTally = newTally();
+    const baselineHealth = watchLoopHealth();
+    await runOpenLoop({
+      ratePerSec: settings.ratePerSec,
+      durationMs: settings.baselineMs,
+      send,
+      onResult: (_i, value, error, ms) => baselineTally.record(value, error, ms),
+    });
+    const baseline = baselineTally.summary();
+    const baselineLoop = baselineHealth.stop();
+    log(`  baseline: ${baseline.withinDeadlinePlusSlackPct} % inside, ${baseline.degradedPct} % degraded`);
+    const reference = {
+      degradedShare: baseline.degradedResponses / Math.max(1, baseline.requests),
+      lateShare: baseline.late / Math.max(1, baseline.requests),
+    };
+    const results: PhaseResult[] = [];
+    for (const phase of phases) {
+      const during = newTally();
+      const after = newTally();
+      const windows = createRecoveryWindows(settings.windowMs);
+      const circuit = () => engine.stats().circuits.primary ?? 'none';
+      let circuitAtFaultEnd = '';
+      const removeFault = await applyFault(target.proxies, phase);
+      const started = performance.now();
+      let faultEndMs = Number.POSITIVE_INFINITY;
+      const ended = new Promise<void>((resolve) =>
+        setTimeout(async () => {
+          circuitAtFaultEnd = String(circuit());
+          await removeFault();
+          faultEndMs = performance.now() - started;
+          resolve();
+        }, settings.faultMs),
+      );
+      const interval = 1000 / settings.ratePerSec;
+      const health = watchLoopHealth();
+      const run = await runOpenLoop({
+        ratePerSec: settings.ratePerSec,
+        durationMs: settings.faultMs + settings.recoveryMs,
+        send,
+        onResult: (i, value, error, ms) => {
+          const offset = i * interval;
+          const verdict = (offset < faultEndMs ? during : after).record(value, error, ms);
+          windows.record(offset, verdict.degraded, verdict.late);
+        },
+      });
+      await ended;
+      const loop = health.stop();
+      const result: PhaseResult = {
+        phase: phase.name,
+        description: phase.description,
+        during: during.summary(),
+        after: after.summary(),
+        recoveredWithinMs: roundMs(windows.recoveredAfterMs(faultEndMs, reference)),
+        circuitAtFaultEnd,
+        circuitAtEnd: String(circuit()),
+        loop,
+        latencyFromSchedule: run.latency,
+      };
+      results.push(result);
+      log(
+        `  ${phase.name}: ${result.during.withinDeadlinePlusSlackPct} % inside, ${result.during.degradedPct} % degraded, ` +
+          `${result.during.wrongValues + result.after.wrongValues} wrong, recovered within ${result.recoveredWithinMs ?? 'never'} ms, loop stall max ${loop.eventLoopDelayMaxMs} ms`,
+      );
+    }
+    return { store: target.name, baseline, baselineLoop, phases: results, writer: await writer.stop() };
+  } finally {
+    await writer.stop();
+    await engine.close();
+  }
+}
