@@ -42,8 +42,8 @@ export function printFaultTable(
     'degraded values by reason',
     'thrown',
     'wrong',
-    `recovered within (ms, ${settings.windowMs} ms windows)`,
-    'circuit at fault end',
+    `back to baseline for good after (ms, ${settings.windowMs} ms windows)`,
+    'circuit at fault end / at the end',
     'loop stall max ms',
   ];
   const rows = [
@@ -57,7 +57,7 @@ export function printFaultTable(
         p.during,
         p.during.wrongValues + p.after.wrongValues,
         p.recoveredWithinMs === undefined ? 'never' : String(p.recoveredWithinMs),
-        [p.circuitAtFaultEnd, String(p.loop.eventLoopDelayMaxMs)],
+        [`${p.circuitAtFaultEnd} / ${p.circuitAtEnd}`, String(p.loop.eventLoopDelayMaxMs)],
       ),
     ),
   ];

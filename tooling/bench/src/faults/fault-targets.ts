@@ -1,6 +1,6 @@
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCassandraOnlineStore } from '@granary/cassandra';
-import type { FeatureView, OnlineStore } from '@granary/core';
+import { type FeatureView, HEARTBEAT_VIEW_NAME, type OnlineStore } from '@granary/core';
 import { clientConfigFor, createDynamoDbOnlineStore } from '@granary/dynamodb';
 import { createRedisOnlineStore } from '@granary/redis';
 import { createProxy, deleteRedisKeysByPrefix, ensureServices, type ProxyHandle } from '@granary/services';
@@ -20,6 +20,8 @@ export interface FaultTarget {
   readonly reader: OnlineStore;
   readonly writer: OnlineStore;
   readonly proxies: readonly ProxyHandle[];
+  /** The known writer's pace for this store (default: the writer's own, 250 rows/s). */
+  readonly writerPace?: { readonly intervalMs: number; readonly rowsPerBatch: number };
   dispose(): Promise<void>;
 }
 
@@ -98,9 +100,11 @@ async function dynamodb(view: FeatureView): Promise<FaultTarget> {
     createTables: true,
   });
   await writer.init([view]);
+  // The engine's init also asks for its heartbeat view's table: the reader may create it (no fault yet).
   const reader = createDynamoDbOnlineStore({
     ...connection,
     endpoint: `http://${proxy.listenHost}:${proxy.listenPort}`,
+    createTables: true,
   });
   await reader.init([view]);
   return {
@@ -108,9 +112,13 @@ async function dynamodb(view: FeatureView): Promise<FaultTarget> {
     reader,
     writer,
     proxies: [proxy],
+    // dynalite (one JavaScript process over LevelDB, shared with other work) saturates below 250 updates/s.
+    writerPace: { intervalMs: 50, rowsPerBatch: 1 },
     async dispose() {
       const client = new DynamoDBClient(clientConfigFor({ ...connection, endpoint: dynalite.endpoint }));
-      await client.send(new DeleteTableCommand({ TableName: writer.tableName(view.name) }));
+      for (const v of [view.name, HEARTBEAT_VIEW_NAME]) {
+        await client.send(new DeleteTableCommand({ TableName: writer.tableName(v) })).catch(() => {});
+      }
       client.destroy();
       await Promise.all([reader.close(), writer.close(), proxy.remove()]);
     },

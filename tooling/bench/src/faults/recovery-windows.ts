@@ -3,8 +3,9 @@ export interface RecoveryWindows {
   /** Records one response of the request scheduled `offsetMs` after the run's start. */
   record(offsetMs: number, degraded: boolean, late: boolean): void;
   /**
-   * How long after `faultEndMs` the first window ends whose shares of degraded and of late responses are each
-   * within `tolerance` of the baseline's (shares in [0, 1]); `undefined` when no window after it is.
+   * How long after `faultEndMs` the run was back to its baseline for good: the end of the last window whose
+   * share of degraded or of late responses is more than `tolerance` above the baseline's (shares in [0, 1]),
+   * or the fault's end when there is none; `undefined` when the run's last window is still off.
    */
   recoveredAfterMs(
     faultEndMs: number,
@@ -27,16 +28,16 @@ export function createRecoveryWindows(windowMs: number): RecoveryWindows {
       if (late) w.late++;
     },
     recoveredAfterMs(faultEndMs, baseline, tolerance = 0.01) {
-      for (let i = Math.ceil(faultEndMs / windowMs); i < windows.length; i++) {
-        const w = windows[i];
-        if (!w || w.n === 0) continue;
-        if (
-          w.degraded / w.n <= baseline.degradedShare + tolerance &&
-          w.late / w.n <= baseline.lateShare + tolerance
-        )
-          return (i + 1) * windowMs - faultEndMs;
-      }
-      return undefined;
+      const good = (w: { n: number; degraded: number; late: number }) =>
+        w.n === 0 ||
+        (w.degraded / w.n <= baseline.degradedShare + tolerance &&
+          w.late / w.n <= baseline.lateShare + tolerance);
+      const first = Math.ceil(faultEndMs / windowMs);
+      let lastBad = first - 1;
+      for (let i = first; i < windows.length; i++)
+        if (!good(windows[i] ?? { n: 0, degraded: 0, late: 0 })) lastBad = i;
+      if (lastBad >= windows.length - 1) return undefined;
+      return (lastBad + 1) * windowMs - faultEndMs;
     },
   };
 }
