@@ -63,14 +63,19 @@ export function printFaultTable(
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const health = result.baselineHealthy ? 'healthy' : 'NOT HEALTHY: the figures compare to a sick store';
   log(
-    `\n${result.store} (${settings.ratePerSec} req/s, writer ${result.writer.rows} rows, ${result.writer.failedBatches} failed batches)`,
+    `\n${result.store} (${settings.ratePerSec} req/s; writer ${result.writer.rows} rows, ${result.writer.failedBatches} failed batches; ` +
+      `baseline ${health} after ${result.baselineAttempts} run(s))`,
   );
   log(line(header));
   log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) log(line(r));
   for (const p of result.phases) {
     const examples = [...p.during.wrongExamples, ...p.after.wrongExamples];
+    log(
+      `  ${p.phase} circuit (ms from the fault's start; it ended at ${settings.faultMs}): ${p.circuitTimeline}`,
+    );
     if (examples.length > 0) log(`  ${p.phase} wrong values, e.g.: ${examples.slice(0, 3).join('; ')}`);
   }
 }

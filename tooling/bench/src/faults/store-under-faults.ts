@@ -40,6 +40,8 @@ export interface PhaseResult {
   readonly latencyFromSchedule: OpenLoopResult['latency'];
   /** Load run before the fault until the circuit was closed (0: it was), ms; the fault starts on a healthy store. */
   readonly settledAfterMs: number;
+  /** The primary circuit's states, `state@ms` from the fault's start (polled every 20 ms). */
+  readonly circuitTimeline: string;
 }
 
 /** A store's figures: the baseline, each fault, the writer's counts. */
@@ -102,6 +104,25 @@ async function settle(settings: FaultRunSettings, send: () => Promise<unknown>, 
   return waited;
 }
 
+/** Polls the circuit's state every 20 ms and keeps its changes. */
+function watchCircuit(circuit: () => unknown, started: number): { stop(): string } {
+  const changes: string[] = [];
+  let last: unknown;
+  const poll = () => {
+    const state = circuit();
+    if (state !== last) changes.push(`${String(state)}@${Math.round(performance.now() - started)}`);
+    last = state;
+  };
+  poll();
+  const timer = setInterval(poll, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return changes.join(' ');
+    },
+  };
+}
+
 const roundMs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms));
 
 /**
@@ -159,6 +180,7 @@ export async function runStoreUnderFaults(
       let circuitAtFaultEnd = '';
       const removeFault = await applyFault(target.proxies, phase);
       const started = performance.now();
+      const timeline = watchCircuit(circuit, started);
       let faultEndMs = Number.POSITIVE_INFINITY;
       const ended = new Promise<void>((resolve) =>
         setTimeout(async () => {
@@ -193,6 +215,7 @@ export async function runStoreUnderFaults(
         loop,
         latencyFromSchedule: run.latency,
         settledAfterMs,
+        circuitTimeline: timeline.stop(),
       };
       results.push(result);
       log(
