@@ -5,12 +5,15 @@ export interface RecoveryWindows {
   /**
    * How long after `faultEndMs` the run was back to its baseline for good: the end of the last window whose
    * share of degraded or of late responses is more than `tolerance` above the baseline's (shares in [0, 1]),
-   * or the fault's end when there is none; `undefined` when the run's last window is still off.
+   * or the fault's end when there is none; `undefined` when the run's last window is still off. Late responses
+   * count only with a `lateTolerance` (default none: one event-loop stall of a shared machine makes a window of
+   * 60 requests 2 % late; lateness is reported on its own).
    */
   recoveredAfterMs(
     faultEndMs: number,
     baseline: { degradedShare: number; lateShare: number },
     tolerance?: number,
+    lateTolerance?: number,
   ): number | undefined;
 }
 
@@ -27,11 +30,11 @@ export function createRecoveryWindows(windowMs: number): RecoveryWindows {
       if (degraded) w.degraded++;
       if (late) w.late++;
     },
-    recoveredAfterMs(faultEndMs, baseline, tolerance = 0.01) {
+    recoveredAfterMs(faultEndMs, baseline, tolerance = 0.01, lateTolerance?: number) {
       const good = (w: { n: number; degraded: number; late: number }) =>
         w.n === 0 ||
         (w.degraded / w.n <= baseline.degradedShare + tolerance &&
-          w.late / w.n <= baseline.lateShare + tolerance);
+          (lateTolerance === undefined || w.late / w.n <= baseline.lateShare + lateTolerance));
       const first = Math.ceil(faultEndMs / windowMs);
       let lastBad = first - 1;
       for (let i = first; i < windows.length; i++)
