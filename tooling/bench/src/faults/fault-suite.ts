@@ -26,7 +26,7 @@ const DEFAULT_SETTINGS: FaultRunSettings = {
   baselineMs: 5000,
   faultMs: 5000,
   recoveryMs: 8000,
-  windowMs: 200,
+  windowMs: 500,
   deadlineMs: 100,
   slackMs: 5,
   seed: 20261203,

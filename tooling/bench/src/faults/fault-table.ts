@@ -10,7 +10,7 @@ function row(
   name: string,
   s: ResponseTallySummary,
   wrong: number,
-  recovered: string,
+  closed: string,
   extra: string[],
 ): string[] {
   return [
@@ -22,7 +22,7 @@ function row(
     counts(s.reasons),
     String(s.thrown),
     String(wrong),
-    recovered,
+    closed,
     ...extra,
   ];
 }
@@ -42,12 +42,14 @@ export function printFaultTable(
     'degraded values by reason',
     'thrown',
     'wrong',
-    `back to baseline for good after (ms, ${settings.windowMs} ms windows)`,
+    'circuit closed for good after (ms)',
+    `load back to baseline for good after (ms, ${settings.windowMs} ms windows)`,
     'circuit at fault end / at the end',
     'loop stall max ms',
   ];
   const rows = [
     row('baseline', result.baseline, result.baseline.wrongValues, '-', [
+      '-',
       '-',
       String(result.baselineLoop.eventLoopDelayMaxMs),
     ]),
@@ -56,8 +58,12 @@ export function printFaultTable(
         p.phase,
         p.during,
         p.during.wrongValues + p.after.wrongValues,
-        p.recoveredWithinMs === undefined ? 'never' : String(p.recoveredWithinMs),
-        [`${p.circuitAtFaultEnd} / ${p.circuitAtEnd}`, String(p.loop.eventLoopDelayMaxMs)],
+        p.circuitClosedForGoodAfterMs === undefined ? 'never' : String(p.circuitClosedForGoodAfterMs),
+        [
+          p.recoveredWithinMs === undefined ? 'never' : String(p.recoveredWithinMs),
+          `${p.circuitAtFaultEnd} / ${p.circuitAtEnd}`,
+          String(p.loop.eventLoopDelayMaxMs),
+        ],
       ),
     ),
   ];

@@ -30,7 +30,7 @@ export function createRecoveryWindows(windowMs: number): RecoveryWindows {
       if (degraded) w.degraded++;
       if (late) w.late++;
     },
-    recoveredAfterMs(faultEndMs, baseline, tolerance = 0.01, lateTolerance?: number) {
+    recoveredAfterMs(faultEndMs, baseline, tolerance = 0.02, lateTolerance?: number) {
       const good = (w: { n: number; degraded: number; late: number }) =>
         w.n === 0 ||
         (w.degraded / w.n <= baseline.degradedShare + tolerance &&

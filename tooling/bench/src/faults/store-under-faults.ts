@@ -42,6 +42,8 @@ export interface PhaseResult {
   readonly settledAfterMs: number;
   /** The primary circuit's states, `state@ms` from the fault's start (polled every 20 ms). */
   readonly circuitTimeline: string;
+  /** When the circuit closed for the last time (it stayed closed to the run's end), ms after the fault ended. */
+  readonly circuitClosedForGoodAfterMs: number | undefined;
 }
 
 /** A store's figures: the baseline, each fault, the writer's counts. */
@@ -105,12 +107,18 @@ async function settle(settings: FaultRunSettings, send: () => Promise<unknown>, 
 }
 
 /** Polls the circuit's state every 20 ms and keeps its changes. */
-function watchCircuit(circuit: () => unknown, started: number): { stop(): string } {
+function watchCircuit(
+  circuit: () => unknown,
+  started: number,
+): { stop(): string; closedForGoodAt(): number | undefined } {
   const changes: string[] = [];
+  let lastClosedAt: number | undefined;
   let last: unknown;
   const poll = () => {
     const state = circuit();
-    if (state !== last) changes.push(`${String(state)}@${Math.round(performance.now() - started)}`);
+    const at = Math.round(performance.now() - started);
+    if (state !== last) changes.push(`${String(state)}@${at}`);
+    if (state !== last) lastClosedAt = state === 'closed' ? at : undefined;
     last = state;
   };
   poll();
@@ -120,8 +128,12 @@ function watchCircuit(circuit: () => unknown, started: number): { stop(): string
       clearInterval(timer);
       return changes.join(' ');
     },
+    closedForGoodAt: () => lastClosedAt,
   };
 }
+
+const closedAfter = (closedAt: number | undefined, faultEndMs: number) =>
+  closedAt === undefined ? undefined : Math.max(0, Math.round(closedAt - faultEndMs));
 
 const roundMs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms));
 
@@ -216,6 +228,7 @@ export async function runStoreUnderFaults(
         latencyFromSchedule: run.latency,
         settledAfterMs,
         circuitTimeline: timeline.stop(),
+        circuitClosedForGoodAfterMs: closedAfter(timeline.closedForGoodAt(), faultEndMs),
       };
       results.push(result);
       log(
