@@ -61,7 +61,10 @@ for (const name of stores) {
   let target: Awaited<ReturnType<typeof openFaultTarget>> | undefined;
   try {
     target = await openFaultTarget(name, view);
-    results.push(await runStoreUnderFaults(target, registry, view, FAULT_PHASES, settings, log));
+    const rate = values.rate === undefined ? target.readRate : undefined;
+    if (rate) log(`  at ${rate.perSec} req/s: ${rate.why}`);
+    const own = rate ? { ...settings, ratePerSec: rate.perSec } : settings;
+    results.push(await runStoreUnderFaults(target, registry, view, FAULT_PHASES, own, log));
   } catch (error) {
     failures[name] = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     log(`  FAILED: ${failures[name]}`);
@@ -70,7 +73,7 @@ for (const name of stores) {
   }
 }
 
-for (const r of results) printFaultTable(r, settings, log);
+for (const r of results) printFaultTable(r, log);
 const path = writeResult('faults', { settings, phases: FAULT_PHASES, results, failures, machine: machine() });
 log(`\nresults: ${path}`);
 process.exit(Object.keys(failures).length > 0 ? 1 : 0);

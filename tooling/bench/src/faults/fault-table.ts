@@ -1,5 +1,5 @@
 import type { ResponseTallySummary } from '../lib/response-tally.ts';
-import type { FaultRunSettings, StoreFaultResult } from './store-under-faults.ts';
+import type { StoreFaultResult } from './store-under-faults.ts';
 
 const counts = (c: Record<string, number>) =>
   Object.entries(c)
@@ -28,11 +28,8 @@ function row(
 }
 
 /** Prints one store's table: a row for the baseline and per fault (figures while the fault lasted). */
-export function printFaultTable(
-  result: StoreFaultResult,
-  settings: FaultRunSettings,
-  log: (line: string) => void,
-): void {
+export function printFaultTable(result: StoreFaultResult, log: (line: string) => void): void {
+  const { settings } = result;
   const header = [
     'phase',
     'requests',

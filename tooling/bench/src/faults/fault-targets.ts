@@ -22,6 +22,8 @@ export interface FaultTarget {
   readonly proxies: readonly ProxyHandle[];
   /** The known writer's pace for this store (default: the writer's own, 250 rows/s). */
   readonly writerPace?: { readonly intervalMs: number; readonly rowsPerBatch: number };
+  /** The read rate this store is run at unless `--rate` says otherwise, and why (default: the suite's). */
+  readonly readRate?: { readonly perSec: number; readonly why: string };
   dispose(): Promise<void>;
 }
 
@@ -114,6 +116,10 @@ async function dynamodb(view: FeatureView): Promise<FaultTarget> {
     proxies: [proxy],
     // dynalite (one JavaScript process over LevelDB, shared with other work) saturates below 250 updates/s.
     writerPace: { intervalMs: 50, rowsPerBatch: 1 },
+    readRate: {
+      perSec: 100,
+      why: 'dynalite (one JavaScript process over LevelDB) kept the circuit opening at 300 req/s without any fault (4 of 4 baselines sick on 2026-12-03)',
+    },
     async dispose() {
       const client = new DynamoDBClient(clientConfigFor({ ...connection, endpoint: dynalite.endpoint }));
       for (const v of [view.name, HEARTBEAT_VIEW_NAME]) {

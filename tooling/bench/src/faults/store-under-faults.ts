@@ -49,6 +49,7 @@ export interface PhaseResult {
 /** A store's figures: the baseline, each fault, the writer's counts. */
 export interface StoreFaultResult {
   readonly store: string;
+  readonly settings: FaultRunSettings;
   readonly baseline: ResponseTallySummary;
   readonly baselineLoop: LoopHealth;
   /** Baseline runs made until one was healthy (at most {@link BASELINE_ATTEMPTS}). */
@@ -238,6 +239,7 @@ export async function runStoreUnderFaults(
     }
     return {
       store: target.name,
+      settings,
       baseline,
       baselineLoop,
       baselineAttempts,
