@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { createFeatureServer, type FeatureView, type Registry } from '@granary/core';
+import { createFeatureServer, type FeatureServer, type FeatureView, type Registry } from '@granary/core';
 import { seededRandom } from '@granary/core/testing';
 import { type LoopHealth, watchLoopHealth } from '../lib/loop-health.ts';
 import { type OpenLoopResult, runOpenLoop } from '../lib/open-loop.ts';
-import { createResponseTally, type ResponseTallySummary } from '../lib/response-tally.ts';
+import { createResponseTally, type ResponseTally, type ResponseTallySummary } from '../lib/response-tally.ts';
 import { applyFault, type FaultPhase } from './fault-phases.ts';
 import type { FaultTarget } from './fault-targets.ts';
 import { createKnownWriter, type KnownWriterStats } from './known-writer.ts';
@@ -138,6 +138,67 @@ const closedAfter = (closedAt: number | undefined, faultEndMs: number) =>
 
 const roundMs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms));
 
+interface PhaseContext {
+  readonly engine: FeatureServer;
+  readonly target: FaultTarget;
+  readonly phase: FaultPhase;
+  readonly settings: FaultRunSettings;
+  readonly send: () => Promise<unknown>;
+  readonly newTally: () => ResponseTally;
+  readonly reference: { degradedShare: number; lateShare: number };
+}
+
+/** One fault: settled on a closed circuit, the toxics on for `faultMs`, then `recoveryMs` of load without them. */
+async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
+  const { engine, target, phase, settings, send, newTally, reference } = ctx;
+  const settledAfterMs = await settle(settings, send, () => engine.stats().circuits.primary);
+  const during = newTally();
+  const after = newTally();
+  const windows = createRecoveryWindows(settings.windowMs);
+  const circuit = () => engine.stats().circuits.primary ?? 'none';
+  let circuitAtFaultEnd = '';
+  const removeFault = await applyFault(target.proxies, phase);
+  const started = performance.now();
+  const timeline = watchCircuit(circuit, started);
+  let faultEndMs = Number.POSITIVE_INFINITY;
+  const ended = new Promise<void>((resolve) =>
+    setTimeout(async () => {
+      circuitAtFaultEnd = String(circuit());
+      await removeFault();
+      faultEndMs = performance.now() - started;
+      resolve();
+    }, settings.faultMs),
+  );
+  const interval = 1000 / settings.ratePerSec;
+  const health = watchLoopHealth();
+  const run = await runOpenLoop({
+    ratePerSec: settings.ratePerSec,
+    durationMs: settings.faultMs + settings.recoveryMs,
+    send,
+    onResult: (i, value, error, ms) => {
+      const offset = i * interval;
+      const verdict = (offset < faultEndMs ? during : after).record(value, error, ms);
+      windows.record(offset, verdict.degraded, verdict.late);
+    },
+  });
+  await ended;
+  const loop = health.stop();
+  return {
+    phase: phase.name,
+    description: phase.description,
+    during: during.summary(),
+    after: after.summary(),
+    recoveredWithinMs: roundMs(windows.recoveredAfterMs(faultEndMs, reference)),
+    circuitAtFaultEnd,
+    circuitAtEnd: String(circuit()),
+    loop,
+    latencyFromSchedule: run.latency,
+    settledAfterMs,
+    circuitTimeline: timeline.stop(),
+    circuitClosedForGoodAfterMs: closedAfter(timeline.closedForGoodAt(), faultEndMs),
+  };
+}
+
 /**
  * Runs the baseline and every phase against `target`: the engine (`createFeatureServer`, default fallbacks,
  * deadline `settings.deadlineMs`) reads through the proxies under open-loop load while the known writer keeps
@@ -156,6 +217,7 @@ export async function runStoreUnderFaults(
     view,
     keys: settings.keys,
     random: seededRandom(1),
+    ...target.writerPace,
   });
   await writer.populate();
   const engine = createFeatureServer({
@@ -185,56 +247,11 @@ export async function runStoreUnderFaults(
     };
     const results: PhaseResult[] = [];
     for (const phase of phases) {
-      const settledAfterMs = await settle(settings, send, () => engine.stats().circuits.primary);
-      const during = newTally();
-      const after = newTally();
-      const windows = createRecoveryWindows(settings.windowMs);
-      const circuit = () => engine.stats().circuits.primary ?? 'none';
-      let circuitAtFaultEnd = '';
-      const removeFault = await applyFault(target.proxies, phase);
-      const started = performance.now();
-      const timeline = watchCircuit(circuit, started);
-      let faultEndMs = Number.POSITIVE_INFINITY;
-      const ended = new Promise<void>((resolve) =>
-        setTimeout(async () => {
-          circuitAtFaultEnd = String(circuit());
-          await removeFault();
-          faultEndMs = performance.now() - started;
-          resolve();
-        }, settings.faultMs),
-      );
-      const interval = 1000 / settings.ratePerSec;
-      const health = watchLoopHealth();
-      const run = await runOpenLoop({
-        ratePerSec: settings.ratePerSec,
-        durationMs: settings.faultMs + settings.recoveryMs,
-        send,
-        onResult: (i, value, error, ms) => {
-          const offset = i * interval;
-          const verdict = (offset < faultEndMs ? during : after).record(value, error, ms);
-          windows.record(offset, verdict.degraded, verdict.late);
-        },
-      });
-      await ended;
-      const loop = health.stop();
-      const result: PhaseResult = {
-        phase: phase.name,
-        description: phase.description,
-        during: during.summary(),
-        after: after.summary(),
-        recoveredWithinMs: roundMs(windows.recoveredAfterMs(faultEndMs, reference)),
-        circuitAtFaultEnd,
-        circuitAtEnd: String(circuit()),
-        loop,
-        latencyFromSchedule: run.latency,
-        settledAfterMs,
-        circuitTimeline: timeline.stop(),
-        circuitClosedForGoodAfterMs: closedAfter(timeline.closedForGoodAt(), faultEndMs),
-      };
+      const result = await runPhase({ engine, target, phase, settings, send, newTally, reference });
       results.push(result);
       log(
         `  ${phase.name}: ${result.during.withinDeadlinePlusSlackPct} % inside, ${result.during.degradedPct} % degraded, ` +
-          `${result.during.wrongValues + result.after.wrongValues} wrong, recovered within ${result.recoveredWithinMs ?? 'never'} ms, loop stall max ${loop.eventLoopDelayMaxMs} ms`,
+          `${result.during.wrongValues + result.after.wrongValues} wrong, recovered within ${result.recoveredWithinMs ?? 'never'} ms, loop stall max ${result.loop.eventLoopDelayMaxMs} ms`,
       );
     }
     return {
