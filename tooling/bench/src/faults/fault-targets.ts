@@ -118,7 +118,7 @@ async function dynamodb(view: FeatureView): Promise<FaultTarget> {
     writerPace: { intervalMs: 50, rowsPerBatch: 1 },
     readRate: {
       perSec: 100,
-      why: 'dynalite (one JavaScript process over LevelDB) kept the circuit opening at 300 req/s without any fault (4 of 4 baselines sick on 2026-12-03)',
+      why: 'dynalite (one JavaScript process over LevelDB, shared) is at its limit at 300 req/s: after each fault its reads kept timing out under the returning load and the circuit reopened (2026-12-03 06:41)',
     },
     async dispose() {
       const client = new DynamoDBClient(clientConfigFor({ ...connection, endpoint: dynalite.endpoint }));
