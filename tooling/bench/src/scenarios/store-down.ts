@@ -1,9 +1,9 @@
-import { createFeatureServer, type GetFeaturesResponse } from '@granary/core';
+import { createFeatureServer } from '@granary/core';
 import { type Fault, seededRandom } from '@granary/core/testing';
 import { benchStore, floatView, populate } from '../lib/fixture.ts';
-import { createLatencyRecorder } from '../lib/latency.ts';
 import { watchLoopHealth } from '../lib/loop-health.ts';
 import { runOpenLoop } from '../lib/open-loop.ts';
+import { createResponseTally } from '../lib/response-tally.ts';
 import { fmt, type Scenario } from './scenario.ts';
 
 const RATE = 1000;
@@ -49,36 +49,19 @@ export const storeDownScenario: Scenario = {
       await runOpenLoop({ ratePerSec: RATE, durationMs: WARMUP_MS, send });
       store.inject(fault);
       const health = watchLoopHealth();
-      const service = createLatencyRecorder();
-      let late = 0;
-      let thrown = 0;
-      let unlabelled = 0;
-      const sources: Record<string, number> = {};
-      const reasons: Record<string, number> = {};
+      const tally = createResponseTally({ deadlineMs: DEADLINE_MS, slackMs: SLACK_MS });
       const run = await runOpenLoop({
         ratePerSec: RATE,
         durationMs: DURATION_MS,
         send,
-        onResult: (_i, value, error, serviceMs) => {
-          service.record(serviceMs);
-          if (serviceMs > DEADLINE_MS + SLACK_MS) late++;
-          if (error !== undefined) {
-            thrown++;
-            return;
-          }
-          for (const e of (value as GetFeaturesResponse).entities) {
-            for (const v of Object.values(e.features)) {
-              if (v.status !== 'PRESENT' && (v.reason === undefined || v.source === undefined)) unlabelled++;
-              sources[v.source] = (sources[v.source] ?? 0) + 1;
-              if (v.reason) reasons[v.reason] = (reasons[v.reason] ?? 0) + 1;
-            }
-          }
-        },
+        onResult: (_i, value, error, serviceMs) => tally.record(value, error, serviceMs),
       });
       const loop = health.stop();
       const stats = engine.stats();
       await engine.close();
       store.heal();
+      const t = tally.summary();
+      const { late, thrown, unlabelled, sources, reasons } = t;
       const withinShare = (run.completed - late) / run.completed;
       results[fault.kind] = {
         requests: run.completed,
@@ -91,14 +74,14 @@ export const storeDownScenario: Scenario = {
         circuit: stats.circuits.primary,
         backendReadsWhileDown: stats.backendReads,
         circuitRejections: stats.circuitRejections,
-        serviceLatency: service.summary(),
+        serviceLatency: t.serviceLatency,
         latencyFromSchedule: run.latency,
         loop,
       };
       targets.push({
         name: `store ${fault.kind === 'fail' ? 'fails' : 'hangs'}: responses within deadline + ${SLACK_MS} ms, none thrown, all labelled`,
         target: '100 %, 0 thrown, 0 unlabelled',
-        actual: `${fmt(withinShare * 100, 3)} %, ${thrown} thrown, ${unlabelled} unlabelled (max ${service.summary().maxMs} ms; event-loop stall max ${loop.eventLoopDelayMaxMs} ms, GC pause max ${loop.gcPauseMaxMs} ms)`,
+        actual: `${fmt(withinShare * 100, 3)} %, ${thrown} thrown, ${unlabelled} unlabelled (max ${t.serviceLatency.maxMs} ms; event-loop stall max ${loop.eventLoopDelayMaxMs} ms, GC pause max ${loop.gcPauseMaxMs} ms)`,
         met: late === 0 && thrown === 0 && unlabelled === 0,
       });
     }
