@@ -41,6 +41,7 @@ const ENDPOINT_OF: Record<ServiceName, keyof ServiceEndpoints> = {
   'redis-cluster-ha': 'redisClusterHa',
   'cassandra-ring': 'cassandraRing',
   moto: 'moto',
+  postgres: 'postgres',
 };
 
 /** The `GRANARY_*` variables that tell examples where the services they name are. */
