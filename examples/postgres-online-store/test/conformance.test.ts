@@ -13,7 +13,7 @@ let proxy: Awaited<ReturnType<typeof createToxiproxyProxy>>;
 beforeAll(async () => {
   await assertPostgresAnswers(direct);
   proxy = await createToxiproxyProxy({
-    name: 'postgres-online-store',
+    name: `postgres-online-store-${process.pid}`,
     upstream: `${server.hostname}:${server.port || 5432}`,
   });
 });
