@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ADAPTER_EXAMPLES, tarballManifest } from './adapter-example.ts';
+import { ADAPTER_EXAMPLES, conformanceSummary, tarballManifest } from './adapter-example.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -40,4 +40,10 @@ it('every adapter example exists, has a test and stays out of the workspace', ()
       false,
     );
   }
+});
+
+it("keeps the suite's summary line, without vitest's colour codes around it", () => {
+  const out =
+    'x\n\u001b[22m\u001b[39m[conformance] pg: 34 cases ran, 0 did not (seed 1)\n\u001b[32m✓\u001b[39m done\n';
+  expect(conformanceSummary(out)).toEqual(['[conformance] pg: 34 cases ran, 0 did not (seed 1)']);
 });

@@ -45,8 +45,11 @@ export function tarballManifest(
 }
 
 /** The suite's summary line (`[conformance] <name>: N cases ran, M did not ...`), for the report. */
-function conformanceSummary(stdout: string): string[] {
-  return stdout.split('\n').filter((l) => /\[conformance\] .*cases ran/.test(l));
+export function conformanceSummary(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .map((line) => /\[conformance\] .*cases ran.*/.exec(line)?.[0])
+    .filter((line): line is string => line !== undefined);
 }
 
 /**
