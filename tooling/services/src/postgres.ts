@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { LOCALHOST, PORTS } from './endpoints.ts';
@@ -11,19 +11,33 @@ const DEBIAN_ROOT = '/usr/lib/postgresql';
 /** The unprivileged account Debian's package creates; PostgreSQL refuses to run as root. */
 const POSTGRES_USER = 'postgres';
 
-/** The folder holding `initdb` and `postgres`: Debian's newest major version, else whatever PATH has. */
-export function postgresBinDir(toolbox: Toolbox): string | undefined {
-  if (existsSync(DEBIAN_ROOT)) {
-    const majors = readdirSync(DEBIAN_ROOT)
-      .filter((v) => existsSync(join(DEBIAN_ROOT, v, 'bin', 'initdb')))
+/**
+ * The folder holding `initdb` and `postgres`: the newest major version under `root` (Debian's layout), else
+ * whatever PATH has.
+ */
+export function postgresBinDir(toolbox: Toolbox, root = DEBIAN_ROOT): string | undefined {
+  if (existsSync(root)) {
+    const majors = readdirSync(root)
+      .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
       .sort((a, b) => Number(b) - Number(a));
-    if (majors[0] !== undefined) return join(DEBIAN_ROOT, majors[0], 'bin');
+    if (majors[0] !== undefined) return join(root, majors[0], 'bin');
   }
   const initdb = toolbox.which('initdb');
   return initdb ? join(initdb, '..') : undefined;
 }
 
 const asRoot = () => process.getuid?.() === 0;
+
+/** Whether `/etc/passwd` has the account (Debian's package creates `postgres`). */
+export function hasAccount(name: string, passwd = '/etc/passwd'): boolean {
+  try {
+    return readFileSync(passwd, 'utf8')
+      .split('\n')
+      .some((line) => line.startsWith(`${name}:`));
+  } catch {
+    return false;
+  }
+}
 
 /** `command args` run as the `postgres` account when we are root (`setpriv`), else as ourselves. */
 function unprivileged(command: string, args: readonly string[]): [string, string[]] {
@@ -49,6 +63,13 @@ export const postgres: ServiceDefinition = {
         service: 'postgres' as const,
         what: `no \`initdb\` under ${DEBIAN_ROOT}/*/bin or on PATH`,
         install: POSTGRES_INSTALL,
+      });
+    }
+    if (asRoot() && !hasAccount(POSTGRES_USER)) {
+      missing.push({
+        service: 'postgres' as const,
+        what: `no \`${POSTGRES_USER}\` account to run PostgreSQL as (it refuses to run as root)`,
+        install: `${POSTGRES_INSTALL} (it creates the account), or useradd --system ${POSTGRES_USER}`,
       });
     }
     if (asRoot() && !toolbox.which('setpriv')) {
