@@ -85,7 +85,16 @@ export const postgres: ServiceDefinition = {
     const bin = postgresBinDir(ctx.toolbox);
     if (!bin) throw new Error(`PostgreSQL is not installed; install: ${POSTGRES_INSTALL}`);
     const data = ctx.paths.dataDir;
-    if (asRoot()) await ctx.run('chown', 'chown', [`${POSTGRES_USER}:${POSTGRES_USER}`, data]);
+    if (asRoot()) {
+      await ctx.run('chown', 'chown', [`${POSTGRES_USER}:${POSTGRES_USER}`, data]);
+      // A checkout under a private home (/root is 0700) is out of the postgres account's reach.
+      await ctx.run('access', ...unprivileged('test', ['-w', data])).catch((error: unknown) => {
+        throw new Error(
+          `the ${POSTGRES_USER} account cannot write ${data}: every folder above it needs o+x ` +
+            `(or set GRANARY_POSTGRES_URL to a server of your own): ${(error as Error).message}`,
+        );
+      });
+    }
     const initdb = ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-locale'];
     await ctx.run('initdb', ...unprivileged(join(bin, 'initdb'), initdb), { cwd: data });
     const server = ['-D', data, '-p', String(PORTS.postgres), '-c', `listen_addresses=${LOCALHOST}`];
