@@ -10,6 +10,7 @@ import {
   type ServiceName,
   status,
 } from '@granary/services';
+import { ADAPTER_EXAMPLES, runAdapterExample } from './adapter-example.ts';
 import { type PreparedExample, runExample, writeExamples } from './examples.ts';
 import { installSize } from './install-size.ts';
 import { checkPackedPackage } from './packed-manifest.ts';
@@ -41,6 +42,7 @@ const ENDPOINT_OF: Record<ServiceName, keyof ServiceEndpoints> = {
   'redis-cluster-ha': 'redisClusterHa',
   'cassandra-ring': 'cassandraRing',
   moto: 'moto',
+  postgres: 'postgres',
 };
 
 /** The `GRANARY_*` variables that tell examples where the services they name are. */
@@ -133,7 +135,8 @@ async function packAndInstall(
 /**
  * The whole check, phase by phase (each recorded with its time and problems): build, pack, the packed
  * manifests, the READMEs, `npm install` of the tarballs into an empty project, type checks, every README
- * example against the services it names, every bin (the server serving its demo), install sizes.
+ * example against the services it names, every bin (the server serving its demo), the third-party adapter
+ * examples (each installed from the tarballs, its conformance test run against its services), install sizes.
  * Resolves with the install sizes (none when it stopped before the install).
  */
 export async function runPackagingCheck(options: CheckOptions, rec: Recorder): Promise<PackageSizes[]> {
@@ -158,7 +161,10 @@ export async function runPackagingCheck(options: CheckOptions, rec: Recorder): P
     return results.flatMap((r) => r.problems.map((p) => `${r.program}: ${p}`));
   });
   const runnable = examples.filter((e) => e.mode !== 'file');
-  const services = parseServiceNames(runnable.flatMap((e) => e.services));
+  const services = parseServiceNames([
+    ...runnable.flatMap((e) => e.services),
+    ...ADAPTER_EXAMPLES.flatMap((e) => e.services),
+  ]);
   let env: NodeJS.ProcessEnv = plainEnv();
   const before = await status(services);
   const startedHere = services.filter((s) => !before[s]?.running);
@@ -177,6 +183,12 @@ export async function runPackagingCheck(options: CheckOptions, rec: Recorder): P
         runAll(needServer, project, { ...env, GRANARY_SERVER_URL: url }, n),
       ),
     );
+    const tarballs = new Map([...packed].map(([n, t]) => [n, t.tarball]));
+    for (const example of ADAPTER_EXAMPLES) {
+      await rec.phase(`adapter example ${example.dir}`, (notes) =>
+        runAdapterExample(options.root, example, options.workDir, tarballs, env, notes),
+      );
+    }
   } finally {
     // Only what this check started; services that were up before (npm test's) are left alone.
     if (startedHere.length > 0) await down(startedHere);

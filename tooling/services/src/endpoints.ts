@@ -25,6 +25,8 @@ export const PORTS = {
   cassandraRingJmx: [17201, 17202, 17203],
   /** moto's server (a second DynamoDB implementation). */
   moto: 18100,
+  /** PostgreSQL (the worked third-party adapter example, examples/postgres-online-store). */
+  postgres: 15432,
 } as const;
 
 export const LOCALHOST = '127.0.0.1';
@@ -43,6 +45,7 @@ export const ENV_VARS = {
   'redis-cluster-ha': 'GRANARY_REDIS_CLUSTER_HA_NODES',
   'cassandra-ring': 'GRANARY_CASSANDRA_RING_CONTACT_POINTS',
   moto: 'GRANARY_MOTO_ENDPOINT',
+  postgres: 'GRANARY_POSTGRES_URL',
 } as const satisfies Record<ServiceName, string>;
 
 /** Cassandra's local data center for the driver's load-balancing policy (default `datacenter1`). */
@@ -93,6 +96,8 @@ export interface ServiceEndpoints {
   readonly cassandraRing: CassandraEndpoint;
   /** moto's DynamoDB. */
   readonly moto: DynamoEndpoint;
+  /** PostgreSQL; `url` is a connection string (`postgres://user@host:port/database`). */
+  readonly postgres: Common & HostPort;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -173,6 +178,8 @@ export function serviceEndpoints(env: Env = process.env): ServiceEndpoints {
   const redisUrl = given(env, ENV_VARS.redis);
   const brokers = given(env, ENV_VARS.kafka);
   const toxiproxy = given(env, ENV_VARS.toxiproxy);
+  const postgresUrl = given(env, ENV_VARS.postgres);
+  const postgresValue = postgresUrl ?? `postgres://postgres@${LOCALHOST}:${PORTS.postgres}/postgres`;
 
   const redisValue = redisUrl ?? `redis://${LOCALHOST}:${PORTS.redis}`;
   const brokerList = brokers ? splitList(brokers) : [`${LOCALHOST}:${PORTS.kafka}`];
@@ -200,6 +207,11 @@ export function serviceEndpoints(env: Env = process.env): ServiceEndpoints {
       CASSANDRA_RING_HOSTS.map((host) => `${host}:${PORTS.cassandraRing}`),
     ),
     moto: dynamoEndpoint(env, ENV_VARS.moto, PORTS.moto),
+    postgres: {
+      url: postgresValue,
+      external: postgresUrl !== undefined,
+      ...urlHostPort(postgresValue, 5432, ENV_VARS.postgres),
+    },
   };
 }
 
@@ -255,5 +267,11 @@ export function endpointOf(
       };
     case 'moto':
       return { url: endpoints.moto.url, external: endpoints.moto.external, ports: [endpoints.moto.port] };
+    case 'postgres':
+      return {
+        url: endpoints.postgres.url,
+        external: endpoints.postgres.external,
+        ports: [endpoints.postgres.port],
+      };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What `up` starts when no service is named: the six the normal test suite uses. The production-shaped
- * topologies (`redis-cluster-ha`, `cassandra-ring`) and the second DynamoDB implementation (`moto`) are heavier
- * and started only when named (the topology tests name them).
+ * topologies (`redis-cluster-ha`, `cassandra-ring`), the second DynamoDB implementation (`moto`) and PostgreSQL
+ * (`postgres`, for the worked third-party adapter example) are heavier or rarer and started only when named.
  */
 export const DEFAULT_SERVICE_NAMES = [
   'redis',
@@ -18,6 +18,7 @@ export const SERVICE_NAMES = [
   'redis-cluster-ha',
   'cassandra-ring',
   'moto',
+  'postgres',
 ] as const;
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];

@@ -4,6 +4,7 @@ import { dynalite } from './dynalite.ts';
 import { kafka } from './kafka.ts';
 import { moto } from './moto.ts';
 import type { ServiceName } from './names.ts';
+import { postgres } from './postgres.ts';
 import { redis } from './redis.ts';
 import { redisCluster, redisClusterHa } from './redis-cluster.ts';
 import type { ServiceDefinition } from './service.ts';
@@ -20,4 +21,5 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
   'redis-cluster-ha': redisClusterHa,
   'cassandra-ring': cassandraRing,
   moto,
+  postgres,
 };

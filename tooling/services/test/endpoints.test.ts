@@ -53,7 +53,9 @@ it('places the topology services on their own ports and variables', () => {
   expect(e.redisClusterHa.nodes.map((n) => n.port)).toEqual([31001, 31002, 31003, 31004, 31005, 31006]);
   expect(e.cassandraRing.contactPoints).toEqual(['127.0.0.1:19142', '127.0.0.2:19142', '127.0.0.3:19142']);
   expect(e.moto).toMatchObject({ endpoint: 'http://127.0.0.1:18100', port: 18100, external: false });
+  expect(e.postgres).toMatchObject({ url: 'postgres://postgres@127.0.0.1:15432/postgres', port: 15432 });
   const mine = serviceEndpoints({
+    GRANARY_POSTGRES_URL: 'postgres://me@db:6543/test',
     GRANARY_REDIS_CLUSTER_HA_NODES: 'r1:7000,r2:7000',
     GRANARY_CASSANDRA_RING_CONTACT_POINTS: 'n1:9042,n2:9042',
     GRANARY_MOTO_ENDPOINT: 'http://moto:5000',
@@ -61,6 +63,7 @@ it('places the topology services on their own ports and variables', () => {
   expect(mine.redisClusterHa).toMatchObject({ external: true, url: 'r1:7000,r2:7000' });
   expect(mine.cassandraRing).toMatchObject({ external: true, contactPoints: ['n1:9042', 'n2:9042'] });
   expect(mine.moto).toMatchObject({ external: true, port: 5000 });
+  expect(mine.postgres).toMatchObject({ external: true, host: 'db', port: 6543 });
 });
 
 it('`up` without names means the six default services, not the heavier topologies', () => {
@@ -72,5 +75,11 @@ it('`up` without names means the six default services, not the heavier topologie
     'cassandra',
     'toxiproxy',
   ]);
-  expect(SERVICE_NAMES).toEqual([...DEFAULT_SERVICE_NAMES, 'redis-cluster-ha', 'cassandra-ring', 'moto']);
+  expect(SERVICE_NAMES).toEqual([
+    ...DEFAULT_SERVICE_NAMES,
+    'redis-cluster-ha',
+    'cassandra-ring',
+    'moto',
+    'postgres',
+  ]);
 });
