@@ -1,8 +1,22 @@
+import { ENV_VARS, endpointOf, serviceEndpoints } from './endpoints.ts';
 import { ensureServices } from './ensure.ts';
 import { parseServiceNames, type ServiceName } from './names.ts';
 
 /**
- * A vitest `globalSetup` function that makes `names` answer before any test file runs. Services are left
+ * Makes `names` answer, then sets each one's `GRANARY_*` variable (unless already set) to the server it found
+ * or started, as `pnpm services env` prints it. Test workers start after the global setup and inherit it, so
+ * code that reads only the standard variables (the conformance suite's Toxiproxy default, a third-party
+ * adapter's test) reaches the servers this tool runs on its non-default ports.
+ */
+async function ensureAndExport(names: readonly ServiceName[]): Promise<void> {
+  await ensureServices(names);
+  const endpoints = serviceEndpoints();
+  for (const name of names) process.env[ENV_VARS[name]] ??= endpointOf(endpoints, name).url;
+}
+
+/**
+ * A vitest `globalSetup` function that makes `names` answer before any test file runs and exports their
+ * `GRANARY_*` variables to the test workers. Services are left
  * running afterwards (other packages' tests share them). In a package's `test/global-setup.ts`:
  *
  * ```ts
@@ -12,9 +26,7 @@ import { parseServiceNames, type ServiceName } from './names.ts';
  * and `globalSetup: ['test/global-setup.ts']` in its vitest config.
  */
 export function setupServices(names: readonly ServiceName[]): () => Promise<void> {
-  return async () => {
-    await ensureServices(names);
-  };
+  return () => ensureAndExport(names);
 }
 
 interface ProjectLike {
@@ -36,5 +48,5 @@ export default async function setup(project?: ProjectLike): Promise<void> {
         "(e.g. ['redis']) in the vitest config or GRANARY_SERVICES=redis,kafka",
     );
   }
-  await ensureServices(parseServiceNames(list));
+  await ensureAndExport(parseServiceNames(list));
 }
