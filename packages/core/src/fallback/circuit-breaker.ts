@@ -80,7 +80,10 @@ export const CIRCUIT_BREAKER_DEFAULTS = Object.freeze({
 
 /** A failure the breaker lets through without counting it (a deadline too short to say anything). */
 class UncountedFailure {
-  constructor(readonly error: unknown) {}
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
 }
 
 const isDeadline = (error: unknown) => isGranaryError(error) && error.code === 'DEADLINE_EXCEEDED';
