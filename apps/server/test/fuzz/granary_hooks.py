@@ -1,10 +1,12 @@
 """Schemathesis hooks for fuzzing Granary's server (loaded through SCHEMATHESIS_HOOKS=granary_hooks).
 
-They touch only requests generated as *valid* (positive mode), and keep them valid; invalid (negative) cases
-are sent exactly as generated. Each covers one rule the OpenAPI document states in prose because JSON Schema
+They touch requests generated as *valid* (positive mode), and keep them valid; invalid (negative) cases are
+sent as generated, except that a deadline header that is itself valid is raised to MIN_BUDGET_MS (the case
+stays invalid for whatever else made it so, and a store write does not answer 504 for want of time). Each covers one rule the OpenAPI document states in prose because JSON Schema
 cannot state it, or one answer that is correct but depends on the machine's speed.
 """
 
+import os
 import re
 import time
 from datetime import datetime
@@ -20,6 +22,15 @@ DEADLINE_ROUTES = ("/v1/features", "/get-online-features", "/v1/push", "/v1/hear
 # POST /v1/heartbeats refuses a completeUpTo more than 5 minutes ahead of the server clock (stated in the
 # document's description); valid cases in the future are moved to the epoch.
 HEARTBEAT_MAX_AHEAD_MS = 5 * 60 * 1000
+# The server's grammar of the header (run-schemathesis.ts passes it from src/schemas/wire-patterns.ts).
+DEADLINE_PATTERN = re.compile(os.environ["GRANARY_DEADLINE_HEADER_PATTERN"])
+
+
+def _raise_deadline(case) -> None:
+    """A valid deadline header below MIN_BUDGET_MS becomes MIN_BUDGET_MS; an invalid one is left alone."""
+    value = (case.headers or {}).get(DEADLINE_HEADER)
+    if isinstance(value, str) and DEADLINE_PATTERN.search(value) and float(value) < MIN_BUDGET_MS:
+        case.headers[DEADLINE_HEADER] = str(MIN_BUDGET_MS)
 
 
 def _is_positive(case) -> bool:
@@ -29,9 +40,11 @@ def _is_positive(case) -> bool:
 
 @schemathesis.hook
 def before_call(context, case, **kwargs):
+    path = case.operation.path
+    if path in DEADLINE_ROUTES:
+        _raise_deadline(case)
     if not _is_positive(case):
         return
-    path = case.operation.path
     # Feast's columnar entities: every join-key column has the same length (one entity per position).
     if path == "/get-online-features" and isinstance(case.body, dict):
         entities = case.body.get("entities")
@@ -45,9 +58,6 @@ def before_call(context, case, **kwargs):
             rows = min(len(column) for column in df.values())
             case.body["df"] = {name: column[:rows] for name, column in df.items()}
     if path in DEADLINE_ROUTES:
-        if case.headers and DEADLINE_HEADER in case.headers:
-            if float(case.headers[DEADLINE_HEADER]) < MIN_BUDGET_MS:
-                case.headers[DEADLINE_HEADER] = str(MIN_BUDGET_MS)
         if isinstance(case.body, dict) and isinstance(case.body.get("deadlineMs"), (int, float)):
             if case.body["deadlineMs"] < MIN_BUDGET_MS:
                 case.body["deadlineMs"] = MIN_BUDGET_MS

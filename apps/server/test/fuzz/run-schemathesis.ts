@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEADLINE_HEADER_PATTERN } from '../../src/schemas/wire-patterns.js';
 
 const HOOKS_DIR = fileURLToPath(new URL('.', import.meta.url));
 
@@ -76,6 +77,8 @@ export async function runSchemathesis(options: FuzzRunOptions): Promise<FuzzResu
         env: {
           ...process.env,
           SCHEMATHESIS_HOOKS: 'granary_hooks',
+          // The hooks tell a valid deadline header by the server's own grammar (one source).
+          GRANARY_DEADLINE_HEADER_PATTERN: DEADLINE_HEADER_PATTERN,
           PYTHONPATH: HOOKS_DIR,
           PYTHONDONTWRITEBYTECODE: '1',
         },
