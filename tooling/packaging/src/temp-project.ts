@@ -63,13 +63,26 @@ export function plainEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
 
 /**
  * Writes the project and runs plain `npm install` in it (`--prefer-offline`: the npm cache answers what it
- * can). Returns the problems: a failed install, or a Granary package npm took from anywhere but its tarball.
+ * can; failed registry lookups retried once, quickly). Returns the problems: a failed install, or a Granary package npm took from anywhere but its tarball.
  */
 export async function installProject(dir: string, project: ProjectManifest): Promise<string[]> {
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(project.manifest, null, 2)}\n`);
   const r = await runCommand(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      // npm also asks the registry about the @granary packages it installs from tarballs; where the registry's
+      // proxy refuses them (SELF_SIGNED_CERT_IN_CHAIN here), npm's default retries (10-60 s apart, per package)
+      // made one CI install run past 10 minutes. One quick retry, then npm goes on with the tarball.
+      '--fetch-retries=1',
+      '--fetch-retry-mintimeout=1000',
+      '--fetch-retry-maxtimeout=2000',
+      '--fetch-timeout=60000',
+    ],
     {
       cwd: dir,
       env: plainEnv(),
