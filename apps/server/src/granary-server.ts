@@ -1,33 +1,24 @@
-import {
-  createServedLogFromConfig,
-  createStatsProviderFromConfig,
-  createStoreFromConfig,
-} from '@granary/config';
+import { createStoreFromConfig } from '@granary/config';
 import {
   type Clock,
-  createFeatureServer,
   type FeatureServer,
   type FeatureServerOptions,
-  type FileStatsProvider,
   type FreshnessSampler,
   type OnlineStore,
   type Registry,
   systemClock,
 } from '@granary/core';
-import { createPrometheusRecorder } from '@granary/prometheus';
 import type { DestinationStream, Logger } from 'pino';
 import { collectDefaultMetrics, Registry as PromRegistry } from 'prom-client';
 import { createApiKeyVerifier, loadApiKeys } from './auth/api-keys.js';
 import type { ServerConfig } from './config/server-config.js';
 import { createDemoFeed, type DemoFeed } from './demo/demo-feed.js';
-import { createServerFreshnessSampler } from './freshness/freshness-sampler-wiring.js';
-import {
-  createProducerHeartbeatWatcher,
-  type ProducerHeartbeatWatcher,
-} from './freshness/producer-heartbeat-watcher.js';
+import type { ProducerHeartbeatWatcher } from './freshness/producer-heartbeat-watcher.js';
+import { createServerFreshness } from './freshness/server-freshness.js';
 import { type AppContext, createApp, type GranaryApp } from './http/create-app.js';
 import { createLogger } from './http/create-logger.js';
 import { loadServerRegistry } from './registry/load-server-registry.js';
+import { startServerEngine } from './server-engine.js';
 import { registerStoreHealthMetric } from './telemetry/store-health-metric.js';
 
 /** Options of {@link createGranaryServer}. */
@@ -92,63 +83,13 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
   const store = options.store ?? (await createStoreFromConfig(config.store, { clock }));
   const metrics = new PromRegistry();
   collectDefaultMetrics({ register: metrics });
-  const { populationStats, ...engineSettings } = config.engine;
-  let secondaryStore: OnlineStore | undefined;
-  let statsProvider: FileStatsProvider | undefined;
-  let engine: FeatureServer;
-  try {
-    const secondary = config.store.secondary;
-    if (secondary && !options.engineOptions?.secondaryStore) {
-      secondaryStore = await createStoreFromConfig(secondary, { clock, path: 'store.secondary' });
-    }
-    if (populationStats && !options.engineOptions?.statsProvider) {
-      const log = logger.child({ component: 'population-stats', path: populationStats.path });
-      statsProvider = createStatsProviderFromConfig(populationStats, {
-        clock,
-        onError: (error) =>
-          log.warn(
-            { err: error },
-            'engine.populationStats: cannot read the statistics file; the population fallback serves the last good statistics (none at startup)',
-          ),
-      });
-    }
-    const servedLog =
-      config.servedLog && !options.engineOptions?.servedLog
-        ? await createServedLogFromConfig(config.servedLog, {
-            logger: logger.child({ component: 'kafkajs' }),
-          })
-        : undefined;
-    engine = createFeatureServer({
-      ...engineSettings,
-      ...(secondaryStore ? { secondaryStore } : {}),
-      ...(statsProvider ? { statsProvider } : {}),
-      ...(servedLog ? { servedLog } : {}),
-      ...options.engineOptions,
-      registry,
-      store,
-      clock,
-      metrics: createPrometheusRecorder({ registry: metrics }),
-    });
-  } catch (error) {
-    // Nothing owns the stores yet: close what was created.
-    statsProvider?.close();
-    await store.close().catch(() => {});
-    await secondaryStore?.close().catch(() => {});
-    throw error;
-  }
-  const closeEngine = async () => {
-    try {
-      await engine.close();
-    } finally {
-      statsProvider?.close();
-    }
-  };
-  try {
-    await engine.init({ signal: AbortSignal.timeout(Math.max(10_000, config.engine.storeTimeoutMs)) });
-  } catch (error) {
-    await closeEngine().catch(() => {});
-    throw error;
-  }
+  const { engine, closeEngine } = await startServerEngine(options, {
+    store,
+    registry,
+    clock,
+    logger,
+    metrics,
+  });
   const demo = config.demo.enabled
     ? createDemoFeed({
         engine,
@@ -158,25 +99,13 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
         logger: logger.child({ component: 'demo-feed' }),
       })
     : undefined;
-  const freshnessSampler = createServerFreshnessSampler({
-    config: config.freshnessSampler,
+  const { freshnessSampler, producerHeartbeats } = createServerFreshness(config, {
     store,
-    views: [...registry.views.values()],
-    metrics,
+    registry,
     clock,
     logger,
+    metrics,
   });
-  const producerHeartbeats =
-    config.producerHeartbeats === false
-      ? undefined
-      : createProducerHeartbeatWatcher({
-          ...config.producerHeartbeats,
-          store,
-          clock,
-          timeoutMs: config.engine.storeTimeoutMs,
-          metrics,
-          logger: logger.child({ component: 'producer-heartbeats' }),
-        });
   const lifecycle = { shuttingDown: false, engineRunning: true };
   registerStoreHealthMetric(metrics, engine, config.engine.storeTimeoutMs);
   const ctx: AppContext = {
@@ -190,12 +119,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
     ...(producerHeartbeats ? { producerHeartbeats } : {}),
     clock,
     lifecycle,
-    limits: {
-      maxFeatures: config.server.maxFeaturesPerRequest,
-      maxEntities: config.engine.maxEntitiesPerRequest,
-      maxDeadlineMs: config.engine.maxDeadlineMs,
-      maxPushRows: config.server.maxPushRows,
-    },
+    limits: requestLimits(config),
   };
   let app: GranaryApp;
   try {
@@ -230,16 +154,7 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
           { timeoutMs: config.server.shutdownTimeout },
           'shutting down: draining in-flight requests',
         );
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), config.server.shutdownTimeout);
-        });
-        const drained = await Promise.race([app.close().then(() => true), timedOut]);
-        clearTimeout(timer);
-        if (!drained) {
-          logger.warn('shutdown timeout: closing the connections still open');
-          app.server.closeAllConnections();
-        }
+        const drained = await drainApp(app, config.server.shutdownTimeout, logger);
         await demo?.stop();
         freshnessSampler?.stop();
         producerHeartbeats?.stop();
@@ -250,5 +165,30 @@ export async function createGranaryServer(options: GranaryServerOptions): Promis
       })();
       return closing;
     },
+  };
+}
+
+/** Closes the app's listener and waits for in-flight requests, at most `timeoutMs`; then cuts what is left open. */
+async function drainApp(app: GranaryApp, timeoutMs: number, logger: Logger): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const drained = await Promise.race([app.close().then(() => true), timedOut]);
+  clearTimeout(timer);
+  if (!drained) {
+    logger.warn('shutdown timeout: closing the connections still open');
+    app.server.closeAllConnections();
+  }
+  return drained;
+}
+
+/** The per-request limits the routes check, from `server` and `engine`. */
+function requestLimits(config: ServerConfig): AppContext['limits'] {
+  return {
+    maxFeatures: config.server.maxFeaturesPerRequest,
+    maxEntities: config.engine.maxEntitiesPerRequest,
+    maxDeadlineMs: config.engine.maxDeadlineMs,
+    maxPushRows: config.server.maxPushRows,
   };
 }

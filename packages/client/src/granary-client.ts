@@ -79,6 +79,17 @@ export interface GranaryClient {
 
 const iso = (t: Date | string | number): string | number => (t instanceof Date ? t.toISOString() : t);
 
+/** A pushed row on the wire: times as ISO-8601 (Dates) or as given. */
+const wirePushRow = (r: PushRow) => ({
+  view: r.view,
+  key: r.key,
+  values: r.values,
+  eventTime: iso(r.eventTime),
+  ...(r.eventTimes
+    ? { eventTimes: Object.fromEntries(Object.entries(r.eventTimes).map(([f, t]) => [f, iso(t)])) }
+    : {}),
+});
+
 /**
  * Creates a client. Every call carries its deadline to the server (`x-granary-deadline-ms`, the time left)
  * and enforces it locally (`AbortSignal.timeout`); reads are retried with exponential backoff and full
@@ -129,21 +140,10 @@ export function createGranaryClient(options: GranaryClientOptions): GranaryClien
       });
     },
     push(rows, opts) {
-      const body = {
-        rows: rows.map((r) => ({
-          view: r.view,
-          key: r.key,
-          values: r.values,
-          eventTime: iso(r.eventTime),
-          ...(r.eventTimes
-            ? { eventTimes: Object.fromEntries(Object.entries(r.eventTimes).map(([f, t]) => [f, iso(t)])) }
-            : {}),
-        })),
-      };
       return call({
         method: 'POST',
         path: '/v1/push',
-        body,
+        body: { rows: rows.map(wirePushRow) },
         idempotent: false,
         deadlineMs: writeDeadline,
         options: opts,
